@@ -1,0 +1,311 @@
+"""KMS API operations: the authorisations each call needs, and its own rules.
+
+The permissions an operation needs, and on which resource, come from the catalogue
+(``operations`` in ``data/catalog.json``). After authorisation an operation can still fail on
+its own rules, in the order AWS reports them (authorisation first; ambiguity 15): key state
+(§10), key usage, and parameter checks (plaintext size, ciphertext context, grant limits,
+rotation support). Policies a call would store (``PutKeyPolicy``, ``CreateKey``) are validated
+and put through the lockout safety check (§5.2) whatever the request's form.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ..decision import Decision
+from . import catalog
+from .authorizer import Part, Who
+from .world import ALIAS_ARN, Key, Request, World, load_policy
+
+ENCRYPT_LIMIT = 4096  # bytes of plaintext Encrypt takes
+CONSTRAINT_PAIRS = 8  # encryption-context pairs per grant constraint
+CONSTRAINT_VALUE = 384  # characters per constraint value
+
+
+# -- which authorisations ------------------------------------------------------------------------
+
+
+def _find(world: World, who: Who, name: str | None) -> tuple[Key | None, str | None, str | None]:
+    """(key, alias used, why missing) for a key named in a request."""
+    if not name:
+        return None, None, "the request names no key"
+    key, alias = world.resolve_key(str(name), who.caller.account)
+    if key is None:
+        where = "" if str(name).startswith("arn:") else f" in account {who.caller.account}"
+        return None, alias, f"there is no KMS key {name}{where}"
+    return key, alias, None
+
+
+def _ciphertext(request: Request) -> dict:
+    blob = (request.params or {}).get("CiphertextBlob")
+    return blob if isinstance(blob, dict) else {}
+
+
+def _context_for(request: Request, action: str) -> dict | None:
+    params = request.params or {}
+    if action == "kms:ReEncryptFrom":
+        return params.get("SourceEncryptionContext", request.encryption_context)
+    if action == "kms:ReEncryptTo":
+        return params.get("DestinationEncryptionContext", request.encryption_context)
+    return request.encryption_context if request.encryption_context is not None else (
+        params.get("EncryptionContext"))
+
+
+def _key_part(world: World, who: Who, request: Request, action: str, name: str | None) -> Part:
+    key, alias, missing = _find(world, who, name)
+    if key is None:
+        return Part(action, None, str(name or "*"), alias, missing=missing)
+    return Part(action, key, key.arn, alias, _context_for(request, action))
+
+
+def action_parts(world: World, who: Who, request: Request, action: str) -> list[Part]:
+    """The single authorisation of an ``action:`` request."""
+    info = catalog.action(action)
+    params = request.params or {}
+    if info is None or info.policy == "iam":
+        return [Part(action, None, request.resource or "*")]
+    name = request.key or _ciphertext(request).get("key")
+    if name is None and request.resource and request.resource != "*":
+        name = request.resource
+    if name is None:
+        return [Part(action, None, request.resource or "*")]
+    if ALIAS_ARN.fullmatch(str(name)) and info.resource != "key" and not request.key:
+        return [Part(action, None, str(name))]  # an alias permission on the alias itself
+    part = _key_part(world, who, request, action, name)
+    if part.key is not None and action in ("kms:ReEncryptFrom", "kms:ReEncryptTo"):
+        destination = params.get("DestinationKeyId")
+        if destination:
+            other, _, _ = _find(world, who, destination)
+            part.same_key = other is part.key
+    if request.resource and part.key is not None:
+        part.resource = request.resource
+    return [part]
+
+
+def operation_parts(world: World, who: Who, request: Request) -> list[Part]:
+    """Every authorisation an ``operation:`` request needs."""
+    info = catalog.operation(request.operation)
+    if info is None:
+        from ..errors import PolicyEngineError
+
+        raise PolicyEngineError(f"unknown KMS operation {request.operation!r}",
+                                json_path="operation")
+    params = request.params or {}
+    parts = []
+    for permission in info.permissions:
+        action, role = permission.action, permission.on
+        if role == "tags" and not params.get("Tags"):
+            continue
+        parts.append(_resolve_role(world, who, request, action, role))
+    if request.operation == "ReEncrypt" and len(parts) == 2 and all(p.key for p in parts):
+        same = parts[0].key is parts[1].key
+        for part in parts:
+            part.same_key = same
+    return parts
+
+
+def _resolve_role(world: World, who: Who, request: Request, action: str, role: str) -> Part:
+    params = request.params or {}
+    if role in ("*", "tags", "replica_region"):
+        return Part(action, None, "*")
+    if role in ("key", "source_key"):
+        name = request.key or params.get("KeyId") or params.get("SourceKeyId") or (
+            _ciphertext(request).get("key"))
+        return _key_part(world, who, request, action, name)
+    if role in ("destination_key", "target_key", "new_key"):
+        name = params.get("DestinationKeyId") or params.get("TargetKeyId")
+        return _key_part(world, who, request, action, name)
+    if role == "alias":
+        return Part(action, None, _alias_arn(world, who, request))
+    if role == "current_key":
+        alias_arn = _alias_arn(world, who, request)
+        found = ALIAS_ARN.fullmatch(alias_arn)
+        key = world.alias_target(found.group(4), found.group(3)) if found else None
+        if key is None:
+            return Part(action, None, alias_arn, missing=f"no alias {alias_arn} exists")
+        return Part(action, key, key.arn)
+    if role == "replica_key":
+        primary, _, missing = _find(world, who, request.key or params.get("KeyId"))
+        region = params.get("PrimaryRegion")
+        replica = None
+        if primary is not None and region:
+            replica = world.key(f"arn:{primary.partition}:kms:{region}:{primary.account}:key/"
+                                f"{primary.key_id}")
+        if replica is None:
+            return Part(action, None, str(region), missing=missing or
+                        f"no replica of the key in Region {region}")
+        return Part(action, replica, replica.arn)
+    raise ValueError(f"the catalogue names an unknown resource role {role!r}")
+
+
+def _alias_arn(world: World, who: Who, request: Request) -> str:
+    params = request.params or {}
+    name = str(params.get("AliasName") or request.key or "")
+    if ALIAS_ARN.fullmatch(name):
+        return name
+    target, _, _ = _find(world, who, params.get("TargetKeyId")) if params.get(
+        "TargetKeyId") else (None, None, None)
+    region = target.region if target else next(
+        (k.region for k in world.keys if k.account == who.caller.account), "us-east-1")
+    return f"arn:aws:kms:{region}:{who.caller.account}:{name}"
+
+
+# -- what makes a request invalid ----------------------------------------------------------------
+
+
+def check_parameters(world: World, who: Who, request: Request, decision: Decision) -> None:
+    """A policy the call would store must be valid and pass the lockout safety check."""
+    action = request.operation or (request.action or "").split(":")[-1]
+    params = request.params or {}
+    if action not in ("PutKeyPolicy", "CreateKey") or params.get("Policy") is None:
+        return
+    doc = load_policy(params["Policy"], "key", "new key policy")
+    for violation in doc.violations:
+        decision.invalid.append(f"new key policy at {violation.json_path or 'the top'}: "
+                                f"{violation.message}")
+        decision.error = decision.error or violation.aws_error
+    if doc.violations or _bool(params.get("BypassPolicyLockoutSafetyCheck")):
+        return
+    if not _passes_lockout_check(world, who, request, doc):
+        decision.invalid.append(
+            "the lockout safety check fails: the new key policy would not allow the caller to "
+            "call PutKeyPolicy on the key again (set BypassPolicyLockoutSafetyCheck to skip it)")
+        decision.error = decision.error or "MalformedPolicyDocumentException"
+        decision.assumptions.append("22: the lockout safety check fails with "
+                                    "MalformedPolicyDocumentException")
+
+
+def _passes_lockout_check(world: World, who: Who, request: Request, doc) -> bool:
+    from .requests import authorize
+
+    caller = who.caller
+    key = None
+    if request.key:
+        key, _, _ = _find(world, who, request.key)
+    if key is None:  # CreateKey: the key to be, in the caller's account
+        region = next((k.region for k in world.keys if k.account == caller.account),
+                      "us-east-1")
+        key = Key(f"arn:aws:kms:{region}:{caller.account}:key/00000000-new-key-policy-check",
+                  policy=doc)
+        keys = world.keys + (key,)
+    else:
+        keys = tuple(dataclasses.replace(k, policy=doc) if k is key else k for k in world.keys)
+    future = World(keys, world.principals, world.organization, world.now)
+    again = Request(request.principal, action="kms:PutKeyPolicy", key=key.arn,
+                    context=request.context, credentials=request.credentials,
+                    session_policy=request.session_policy,
+                    vpc_endpoint_policy=request.vpc_endpoint_policy)
+    return authorize(future, again).allowed
+
+
+def _bool(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+# -- the operation's own rules, after authorisation ----------------------------------------------
+
+
+def operation_rules(world: World, who: Who, request: Request, parts: list[Part],
+                    decision: Decision) -> None:
+    """Set ``decision.error`` to the first failure an authorised call still meets."""
+    name = request.operation
+    for check in (_key_state, _key_usage, _parameters):
+        error = check(world, who, request, parts, name)
+        if error:
+            code, why = error
+            decision.error = code
+            decision.notes.append(why)
+            return
+
+
+def _key_state(world, who, request, parts, name):
+    for part in parts:
+        if part.key is None:
+            continue
+        outcome = catalog.state_outcome(name, part.key.state)
+        if outcome:
+            return outcome, f"{name} on a key in state {part.key.state} fails with {outcome}"
+    return None
+
+
+def _key_usage(world, who, request, parts, name):
+    info = catalog.operation(name)
+    usages = getattr(info, "key_usages", ()) or ()
+    for part in parts:
+        if part.key is not None and usages and part.key.usage not in usages:
+            return ("InvalidKeyUsageException",
+                    f"{name} needs a key with usage {' or '.join(usages)}; "
+                    f"{part.key.arn} has {part.key.usage}")
+    return None
+
+
+def _parameters(world, who, request, parts, name):
+    params = request.params or {}
+    key = parts[0].key if parts else None
+    if name == "Encrypt":
+        size = (params.get("Plaintext") or {}).get("size") if isinstance(
+            params.get("Plaintext"), dict) else None
+        if size is not None and size > ENCRYPT_LIMIT:
+            return ("ValidationException",
+                    f"Encrypt takes at most {ENCRYPT_LIMIT} bytes of plaintext, not {size}")
+    if name in ("Decrypt", "ReEncrypt"):
+        blob = _ciphertext(request)
+        if blob:
+            made_under = blob.get("key")
+            if key is not None and made_under and made_under != key.arn:
+                return ("IncorrectKeyException",
+                        f"the ciphertext was made under {made_under}, not {key.arn}")
+            given = _context_for(request, "kms:ReEncryptFrom" if name == "ReEncrypt"
+                                 else "kms:Decrypt") or {}
+            if dict(given) != dict(blob.get("encryption_context") or {}):
+                return ("InvalidCiphertextException",
+                        "the encryption context differs from the one the ciphertext was "
+                        "made with")
+    if name == "CreateGrant" and key is not None:
+        return _create_grant(params, key)
+    if name in ("EnableKeyRotation", "RotateKeyOnDemand") and key is not None:
+        if not catalog.can_rotate(key.spec, key.origin):
+            return ("UnsupportedOperationException",
+                    f"automatic rotation is not supported for {key.spec} keys with origin "
+                    f"{key.origin}")
+        period = params.get("RotationPeriodInDays")
+        if period is not None and not 90 <= int(period) <= 2560:
+            return ("ValidationException", "RotationPeriodInDays must be from 90 to 2560")
+    if name == "ScheduleKeyDeletion":
+        window = params.get("PendingWindowInDays")
+        if window is not None and not 7 <= int(window) <= 30:
+            return ("ValidationException", "PendingWindowInDays must be from 7 to 30")
+    return None
+
+
+def _create_grant(params: dict, key: Key):
+    operations = set(params.get("Operations") or ())
+    valid = catalog.valid_grant_operations(key.spec, key.usage)
+    invalid = sorted(operations - valid)
+    if invalid:
+        return ("ValidationException",
+                f"grant operations {invalid} are not valid for a {key.spec} "
+                f"{key.usage} key")
+    constraints = params.get("Constraints") or {}
+    for kind in ("EncryptionContextEquals", "EncryptionContextSubset"):
+        pairs = constraints.get(kind)
+        if pairs is None:
+            continue
+        if key.spec != "SYMMETRIC_DEFAULT":
+            return ("ValidationException", "encryption-context constraints are only valid for "
+                                           "symmetric encryption keys")
+        if len(pairs) > CONSTRAINT_PAIRS:
+            return ("ValidationException",
+                    f"{kind} holds {len(pairs)} pairs; at most {CONSTRAINT_PAIRS} are allowed")
+        if any(len(str(v)) > CONSTRAINT_VALUE for v in pairs.values()):
+            return ("ValidationException",
+                    f"a {kind} value is longer than {CONSTRAINT_VALUE} characters")
+    if params.get("GranteeServicePrincipal"):
+        if not constraints.get("SourceArn"):
+            return ("ValidationException", "a grant for a service principal needs a SourceArn "
+                                           "constraint")
+        if not (params.get("RetiringPrincipal") or params.get("RetiringServicePrincipal")):
+            return ("ValidationException", "a grant for a service principal needs a retiring "
+                                           "principal")
+    return None

@@ -1,0 +1,107 @@
+"""``authorize(world, request)``: the front door of the KMS decision.
+
+A request names one permission (``action``) or one API call (``operation``). An operation may
+need several authorisations (ReEncrypt: ReEncryptFrom on the source key and ReEncryptTo on the
+destination; UpdateAlias: the alias, the current key and the new key); each is decided by
+:func:`policyengine.kms.authorizer.decide` and the results combine: any explicit deny makes
+the whole call an explicit deny, all must allow for it to be allowed.
+"""
+
+from __future__ import annotations
+
+from ..decision import Decision, Effect
+from ..errors import PolicyEngineError
+from ..language.principals import caller_from_arn
+from . import catalog
+from .authorizer import Part, Who, decide
+from .context import caller_keys, now_of
+from .operations import action_parts, check_parameters, operation_parts, operation_rules
+from .world import Request, World, load_policy
+
+
+def authorize(world: World, request: Request, *, trace: bool = False) -> Decision:
+    """Decide ``request`` in ``world`` exactly as AWS KMS would.
+
+    Returns a :class:`~policyengine.decision.Decision`: its ``effect`` (Allow, ExplicitDeny or
+    ImplicitDeny), the API error the call ends with (or None), and why. ``trace=True`` also
+    collects the step ladder, near misses and absent condition keys (slower).
+    """
+    who = resolve_caller(world, request)
+    if request.operation:
+        parts = operation_parts(world, who, request)
+        name = request.operation
+    else:
+        if not request.action:
+            raise PolicyEngineError("a request needs an action or an operation")
+        parts = action_parts(world, who, request, canonical_action(request.action))
+        name = None
+    decisions = [decide(world, who, part, request, trace=trace) for part in parts]
+    decision = combine(decisions)
+    check_parameters(world, who, request, decision)
+    if decision.invalid:
+        decision.error = decision.error or "MalformedPolicyDocumentException"
+    elif not decision.allowed:
+        decision.error = decision.error or "AccessDeniedException"
+    elif name is not None:
+        operation_rules(world, who, request, parts, decision)
+    return decision
+
+
+def resolve_caller(world: World, request: Request) -> Who:
+    try:
+        caller = caller_from_arn(request.principal)
+    except ValueError as error:
+        raise PolicyEngineError(str(error), json_path="principal") from None
+    record = None
+    if caller.kind == "role-session":
+        record = world.role(caller.account, caller.role_name)
+        if record is not None:
+            caller = caller_from_arn(caller.arn, role_arn=record.arn)
+    elif caller.kind in ("user", "federated-user"):
+        record = world.principal(caller.arn)
+    keys = caller_keys(world, caller, record, request, now_of(world))
+    session = (load_policy(request.session_policy, "session")
+               if request.session_policy is not None else None)
+    endpoint = (load_policy(request.vpc_endpoint_policy, "endpoint")
+                if request.vpc_endpoint_policy is not None else None)
+    return Who(caller, record, keys, session, endpoint)
+
+
+def canonical_action(action: str) -> str:
+    """``KMS:decrypt`` -> ``kms:Decrypt`` for KMS permissions; other actions as given."""
+    info = catalog.action(action)
+    return f"kms:{info.name}" if info is not None else action
+
+
+def combine(decisions: list[Decision]) -> Decision:
+    """Any explicit deny wins; every part must allow; otherwise an implicit deny."""
+    if len(decisions) == 1:
+        return decisions[0]
+    if any(d.effect is Effect.EXPLICIT_DENY for d in decisions):
+        effect = Effect.EXPLICIT_DENY
+    elif all(d.allowed for d in decisions):
+        effect = Effect.ALLOW
+    else:
+        effect = Effect.IMPLICIT_DENY
+    combined = Decision(effect, action=", ".join(d.action for d in decisions),
+                        resource=", ".join(d.resource for d in decisions), parts=decisions)
+    for part in decisions:
+        if effect is Effect.ALLOW:
+            combined.allowed_by.extend(part.allowed_by)
+        elif not part.allowed:
+            combined.notes.extend(f"{part.action} on {part.resource}: {note}"
+                                  for note in part.notes)
+            combined.blocked_by.extend(b for b in part.blocked_by if b not in combined.blocked_by)
+        combined.matched.extend(part.matched)
+        combined.absent_keys.extend(k for k in part.absent_keys if k not in combined.absent_keys)
+        combined.near_misses.extend(part.near_misses)
+        combined.unevaluated.extend(u for u in part.unevaluated if u not in combined.unevaluated)
+        combined.invalid.extend(i for i in part.invalid if i not in combined.invalid)
+        combined.assumptions.extend(a for a in part.assumptions if a not in combined.assumptions)
+        combined.steps.extend(part.steps)
+        if part.error and not combined.error and not part.allowed:
+            combined.error = part.error if part.error != "AccessDeniedException" else None
+    return combined
+
+
+__all__ = ["authorize", "combine", "canonical_action", "resolve_caller", "Part"]

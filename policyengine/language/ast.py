@@ -1,0 +1,74 @@
+"""The policy AST: pydantic models, every node knowing its JSON path.
+
+The AST keeps what a policy says, normalised (a single string or object where AWS accepts a
+list becomes a one-element tuple) and nothing more; the rules AWS applies when a policy is
+saved live in :mod:`policyengine.language.validation`, and evaluation runs on the compiled form
+(:mod:`policyengine.language.compile`), never on these models.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str = ""  # JSON path in the policy document, e.g. "Statement/0/Action"
+
+
+class PrincipalElement(Node):
+    """``Principal`` or ``NotPrincipal``: ``"*"`` or a map of principal types to values."""
+
+    negated: bool = False  # NotPrincipal
+    wildcard: bool = False  # the bare string "*"
+    entries: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (("AWS", (...)), ("Service", ...))
+
+    def values(self, kind: str) -> tuple[str, ...]:
+        return next((values for name, values in self.entries if name == kind), ())
+
+
+class NameList(Node):
+    """``Action`` / ``NotAction`` / ``Resource`` / ``NotResource``."""
+
+    negated: bool = False
+    values: tuple[str, ...] = ()
+
+
+class ConditionEntry(Node):
+    """One ``"Operator": {"key": values}`` pair of a ``Condition`` element."""
+
+    operator: str
+    key: str
+    values: tuple[Any, ...]
+
+
+class Statement(Node):
+    index: int
+    sid: str | None = None
+    effect: str | None = None
+    principal: PrincipalElement | None = None
+    action: NameList | None = None
+    resource: NameList | None = None
+    condition: tuple[ConditionEntry, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How explanations name the statement: its Sid, or its position."""
+        return f"Sid {self.sid!r}" if self.sid else f"statement #{self.index}"
+
+
+class Policy(Node):
+    version: str | None = None
+    id: str | None = None
+    statements: tuple[Statement, ...] = ()
+    value: Any = None  # the JSON value it was built from
+    text: str | None = None  # the source text, when it came from text (for positions)
+    file: str | None = None
+
+    @property
+    def variables_enabled(self) -> bool:
+        """Policy variables are substituted only under Version 2012-10-17."""
+        return self.version == "2012-10-17"

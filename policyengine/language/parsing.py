@@ -1,0 +1,223 @@
+"""Policy text → JSON value → AST.
+
+The JSON value comes from ``json.loads`` with a hook that refuses duplicate keys (AWS rejects a
+policy in which an element appears twice in one object). Line and column numbers are computed
+only when an error needs them, by the positioned parser in :mod:`.source`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import PolicySyntaxError, PolicyValidationError
+from .ast import ConditionEntry, NameList, Policy, PrincipalElement, Statement
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+def parse_json(text: str | bytes, *, file: str | None = None) -> Any:
+    """Parse JSON text, refusing duplicate keys; errors carry line and column."""
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise PolicySyntaxError(f"the text is not UTF-8 ({error.reason} at byte "
+                                    f"{error.start})", file=file) from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as duplicate:
+        raise _duplicate_error(text, duplicate.key, file) from None
+    except json.JSONDecodeError as error:
+        raise _syntax_error(text, error, file) from None
+    except RecursionError:
+        raise PolicySyntaxError("the document is nested too deeply", file=file) from None
+
+
+def _syntax_error(text: str, error: json.JSONDecodeError, file: str | None) -> PolicySyntaxError:
+    try:
+        from .source import syntax_error
+    except ImportError:  # pragma: no cover - the positioned parser ships with the package
+        syntax_error = None
+    if syntax_error is not None:
+        try:
+            return syntax_error(text, file=file)
+        except RecursionError:
+            pass
+    return PolicySyntaxError(f"invalid JSON: {error.msg}", file=file, line=error.lineno,
+                             column=error.colno)
+
+
+def _duplicate_error(text: str, key: str, file: str | None) -> PolicySyntaxError:
+    error = PolicySyntaxError(f"duplicate key {key!r}: an element may appear only once in an "
+                              "object", file=file)
+    try:
+        from .source import parse_with_positions
+
+        positions = parse_with_positions(text, file=file)
+        if positions.duplicates:
+            path, span = positions.duplicates[0]
+            error.json_path = path if isinstance(path, str) else "/".join(map(str, path))
+            error.line, error.column = span.line, span.column
+    except Exception:  # positions are a courtesy; the message stands without them
+        pass
+    return error
+
+
+def parse_policy(source: str | bytes | dict, *, file: str | None = None) -> Policy:
+    """Parse a policy from JSON text (or an already-parsed object) into its AST.
+
+    Raises PolicySyntaxError for text that is not JSON and PolicyValidationError for JSON that
+    cannot be a policy at all (wrong types); the policy-type rules AWS applies on save are
+    checked separately by :func:`policyengine.language.validation.validate_policy`.
+    """
+    text = None
+    if isinstance(source, (str, bytes, bytearray)):
+        text = source if isinstance(source, str) else None
+        value = parse_json(source, file=file)
+    else:
+        value = source
+    try:
+        return build_policy(value, text=text, file=file)
+    except PolicyValidationError as error:
+        if text is not None and error.line is None:
+            _locate(error, text)
+        error.file = error.file or file
+        raise
+
+
+def _locate(error: PolicyValidationError, text: str) -> None:
+    try:
+        from .source import parse_with_positions
+
+        span = parse_with_positions(text).nearest(error.json_path)
+        error.line, error.column = span.line, span.column
+    except Exception:
+        pass
+
+
+# -- building the AST ------------------------------------------------------------------------
+
+
+def _fail(message: str, path: str) -> PolicyValidationError:
+    return PolicyValidationError(message, json_path=path)
+
+
+def _strings(value: Any, path: str, element: str) -> tuple[str, ...]:
+    """A string or a list of strings (AWS accepts either where the grammar takes a list)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise _fail(f"{element} must hold strings, not {_kind(item)}", f"{path}/{index}")
+        return tuple(value)
+    raise _fail(f"{element} must be a string or a list of strings, not {_kind(value)}", path)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
+            type(None): "null"}.get(type(value), "a number")
+
+
+def build_policy(value: Any, *, text: str | None = None, file: str | None = None) -> Policy:
+    if not isinstance(value, dict):
+        raise _fail(f"a policy must be a JSON object, not {_kind(value)}", "")
+    version = value.get("Version")
+    if version is not None and not isinstance(version, str):
+        raise _fail(f"Version must be a string, not {_kind(version)}", "Version")
+    policy_id = value.get("Id")
+    if policy_id is not None and not isinstance(policy_id, str):
+        raise _fail(f"Id must be a string, not {_kind(policy_id)}", "Id")
+    if "Statement" not in value:
+        raise _fail("the policy has no Statement element", "Statement")
+    raw = value["Statement"]
+    if isinstance(raw, dict):
+        statements = (build_statement(raw, 0, "Statement"),)
+    elif isinstance(raw, list):
+        statements = tuple(build_statement(item, index, f"Statement/{index}")
+                           for index, item in enumerate(raw))
+    else:
+        raise _fail(f"Statement must be an object or a list of objects, not {_kind(raw)}",
+                    "Statement")
+    return Policy.model_construct(path="", version=version, id=policy_id, statements=statements,
+                                  value=value, text=text, file=file)
+
+
+def build_statement(raw: Any, index: int, path: str) -> Statement:
+    if not isinstance(raw, dict):
+        raise _fail(f"a statement must be an object, not {_kind(raw)}", path)
+    sid = raw.get("Sid")
+    if sid is not None and not isinstance(sid, str):
+        raise _fail(f"Sid must be a string, not {_kind(sid)}", f"{path}/Sid")
+    effect = raw.get("Effect")
+    if effect is not None and not isinstance(effect, str):
+        raise _fail(f"Effect must be a string, not {_kind(effect)}", f"{path}/Effect")
+    return Statement.model_construct(
+        path=path, index=index, sid=sid, effect=effect,
+        principal=_principal(raw, path),
+        action=_name_list(raw, path, "Action", "NotAction"),
+        resource=_name_list(raw, path, "Resource", "NotResource"),
+        condition=_condition(raw.get("Condition"), f"{path}/Condition"),
+    )
+
+
+def _name_list(raw: dict, path: str, name: str, negated_name: str) -> NameList | None:
+    # With both present (invalid), the positive element is used; validation reports it.
+    for element, negated in ((name, False), (negated_name, True)):
+        if element in raw:
+            where = f"{path}/{element}"
+            return NameList.model_construct(path=where, negated=negated,
+                                            values=_strings(raw[element], where, element))
+    return None
+
+
+def _principal(raw: dict, path: str) -> PrincipalElement | None:
+    for element, negated in (("Principal", False), ("NotPrincipal", True)):
+        if element not in raw:
+            continue
+        where = f"{path}/{element}"
+        value = raw[element]
+        if value == "*":
+            return PrincipalElement.model_construct(path=where, negated=negated, wildcard=True,
+                                                    entries=())
+        if not isinstance(value, dict):
+            raise _fail(f'{element} must be "*" or an object such as {{"AWS": ...}}, '
+                        f"not {_kind(value)}", where)
+        entries = tuple((kind, _strings(values, f"{where}/{kind}", f"{element} {kind}"))
+                        for kind, values in value.items())
+        return PrincipalElement.model_construct(path=where, negated=negated, wildcard=False,
+                                                entries=entries)
+    return None
+
+
+def _condition(raw: Any, path: str) -> tuple[ConditionEntry, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise _fail(f"Condition must be an object, not {_kind(raw)}", path)
+    entries = []
+    for operator, block in raw.items():
+        where = f"{path}/{operator}"
+        if not isinstance(block, dict):
+            raise _fail(f"the {operator} block must be an object of condition keys, "
+                        f"not {_kind(block)}", where)
+        for key, values in block.items():
+            listed = tuple(values) if isinstance(values, list) else (values,)
+            entries.append(ConditionEntry.model_construct(
+                path=f"{where}/{key}", operator=operator, key=key, values=listed))
+    return tuple(entries)

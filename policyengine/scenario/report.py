@@ -1,0 +1,105 @@
+"""Text renderings of check results and explanations."""
+
+from __future__ import annotations
+
+import json
+
+from ..decision import Decision
+
+VERDICTS = {"Allow": "ALLOW", "ExplicitDeny": "EXPLICIT DENY", "ImplicitDeny": "IMPLICIT DENY",
+            "Invalid": "INVALID"}
+
+
+def render_check(results, summary: dict, *, quiet: bool = False) -> str:
+    lines = []
+    for result in results:
+        title = f"  {result.scenario}" if result.scenario else ""
+        if result.status == "error":
+            lines.append(f"ERROR {result.path}: {result.message}")
+            continue
+        if result.status == "passed" and quiet:
+            continue
+        lines.append(f"{'PASS ' if result.status == 'passed' else 'FAIL '} {result.path}{title}")
+        for request in result.requests:
+            if request.passed and quiet:
+                continue
+            mark = "ok  " if request.passed else "FAIL"
+            got = request.decision + (f" ({request.error})" if request.error else "")
+            wanted = request.expected or "-"
+            if request.expected_error:
+                wanted += f" ({request.expected_error})"
+            lines.append(f"      {mark} request {request.index}: {got}"
+                         + ("" if request.passed else f", expected {wanted}")
+                         + f" — {request.summary}")
+        if result.question is not None:
+            q = result.question
+            mark = "ok  " if q["passed"] else "FAIL"
+            lines.append(f"      {mark} question: options reaching {q.get('want', 'Allow')}: "
+                         f"{', '.join(q['reaching']) or 'none'}; answer key: "
+                         f"{', '.join(q['answer']) or 'none'}")
+            for label, option in sorted((q.get("options") or {}).items()):
+                lines.append(f"           {label}: {option['decision']} — {option['summary']}")
+    lines.append(
+        f"{summary['files']} scenario(s), {summary['requests']} request(s): "
+        f"{summary['passed']} passed, {summary['failed']} failed, "
+        f"{summary['errors']} unusable")
+    return "\n".join(lines)
+
+
+def render_decision(decision: Decision, indent: str = "") -> str:
+    """The decision as a learner reads it: verdict first, then why, then the step ladder."""
+    out = []
+    verdict = VERDICTS[decision.outcome]
+    error = f" — {decision.error}" if decision.error else ""
+    out.append(f"{indent}Verdict: {verdict}{error}")
+    out.append(f"{indent}Why: {decision.summary}")
+    if decision.invalid:
+        out.append(f"{indent}Rejected before any authorisation:")
+        out.extend(f"{indent}  - {item}" for item in decision.invalid)
+    if decision.parts:
+        for number, part in enumerate(decision.parts):
+            out.append(f"{indent}Authorisation {number + 1}: {part.action} on {part.resource}")
+            out.append(render_decision(part, indent + "  "))
+        return "\n".join(out)
+    if decision.steps:
+        out.append(f"{indent}Steps:")
+        for step in decision.steps:
+            marker = "▶" if step.deciding else " "
+            out.append(f"{indent} {marker} {step.name:<34} {step.outcome:<6} {step.detail}")
+    if decision.matched:
+        out.append(f"{indent}Statements that decided it:")
+        out.extend(f"{indent}  - {ref}" for ref in decision.matched)
+    if decision.near_misses:
+        out.append(f"{indent}Near misses (would have applied but for one thing):")
+        for miss in decision.near_misses:
+            expected = json.dumps(miss.expected, default=str)
+            actual = json.dumps(miss.actual, default=str)
+            note = f" ({miss.note})" if miss.note else ""
+            out.append(f"{indent}  - {miss.statement}: {miss.element} expected {expected}, "
+                       f"got {actual}{note}")
+    if decision.absent_keys:
+        out.append(f"{indent}Condition keys the request does not carry: "
+                   + ", ".join(decision.absent_keys))
+    if decision.unevaluated:
+        out.append(f"{indent}Not evaluated:")
+        out.extend(f"{indent}  - {item}" for item in decision.unevaluated)
+    if decision.assumptions:
+        out.append(f"{indent}Where AWS documentation is ambiguous, this decision assumes:")
+        out.extend(f"{indent}  - {item}" for item in decision.assumptions)
+    return "\n".join(out)
+
+
+def render_explanation(scenario, index: int, spec, decision: Decision) -> str:
+    target = spec.action or f"operation {spec.operation}"
+    on = f" on {spec.key}" if spec.key else (f" on {spec.resource}" if spec.resource else "")
+    lines = [f"Scenario: {scenario.scenario}",
+             f"Request {index}: {spec.principal} → {target}{on}",
+             render_decision(decision)]
+    if spec.expect is not None or spec.expect_error is not None:
+        holds = (spec.expect in (None, decision.outcome)
+                 and spec.expect_error in (None, decision.error))
+        wanted = spec.expect or ""
+        if spec.expect_error:
+            wanted += f" ({spec.expect_error})"
+        lines.append(f"Expected: {wanted.strip()} — {'holds' if holds else 'DOES NOT HOLD'}")
+    return "\n".join(lines)
