@@ -323,11 +323,11 @@ def test_organization_levels(tmp_path):
     assert isinstance(organization.rcps, PolicyLevels) and len(organization.rcps.levels) == 1
     assert len(organization.rcps.levels[0]) == 2 and organization.scps is None
     assert organization.members == {"111122223333", "444455556666", "210987654321"}
-    scenario, _ = load_one(tmp_path, MINIMAL + """\
+    scenario, _ = load_one(tmp_path, MINIMAL + textwrap.dedent("""\
         organization:
           id: o-a1b2c3d4e5
           scps: {levels: [[{Statement: []}], ['{"Statement": []}', {}]]}
-        """)
+        """))
     assert [len(level) for level in scenario.organization.scps.levels] == [1, 2]
 
 
@@ -346,7 +346,7 @@ def test_question_and_changes():
     set_key = question.options["C"].changes[0].body
     assert isinstance(set_key, SetKey) and set_key.updates() == {"state": "Disabled"}
     assert question.options["D"].changes[0].body.updates() == {"encryption_context": {}}
-    assert positions.position("question/options/C/changes/0/set_key/KeyState") == (67, 23)
+    assert positions.position("question/options/C/changes/0/set_key/KeyState") == (66, 23)
 
 
 @pytest.mark.parametrize("change,operation,updates", [
@@ -372,7 +372,7 @@ def test_change_operations(change, operation, updates):
 
 def test_change_targets_must_be_listed_keys(tmp_path):
     other = KEY.replace("1234abcd", "9999abcd")
-    error = error_of(tmp_path, MINIMAL + f"""\
+    error = error_of(tmp_path, MINIMAL + textwrap.dedent(f"""\
         keys: [{{arn: "{KEY}"}}]
         question:
           options:
@@ -381,8 +381,8 @@ def test_change_targets_must_be_listed_keys(tmp_path):
                 - remove_grant: {{key: "{KEY}", id: g}}
                 - remove_grant: {{key: "{other}", id: g}}
           answer: []
-        """)
-    assert where(error) == ("question/options/A/changes/1/remove_grant/key", 11, 35)
+        """))
+    assert where(error) == ("question/options/A/changes/1/remove_grant/key", 11, 31)
     assert "not in keys" in error.message
 
 
@@ -420,7 +420,7 @@ ERRORS = [
     ("request principal", MINIMAL.replace("user/Alice", "group/Admins"),
      "requests/0/principal", 3, 16, "is not a caller"),
     ("encryption context value", MINIMAL + "    encryption_context: {n: 1}\n",
-     "requests/0/encryption_context/n", 5, 28, "expected a string, got the number 1"),
+     "requests/0/encryption_context/n", 5, 29, "expected a string, got the number 1"),
     ("duplicate key", MINIMAL + "    action: kms:Encrypt\n", "requests/0/action", 5, 5,
      "duplicate key 'action' (first at line 4, column 5)"),
     ("source URL", "sources: [docs.aws.amazon.com]\n" + MINIMAL, "sources/0", 1, 11,
@@ -460,14 +460,14 @@ ERRORS = [
      "exactly one of 'grantee' / 'grantee_service'"),
     ("grant without operations", MINIMAL + f"keys:\n  - arn: {KEY}\n    grants:\n"
      f"      - {{id: g, grantee: {ALICE}, operations: []}}\n",
-     "keys/0/grants/0/operations", 8, 73, "at least 1"),
+     "keys/0/grants/0/operations", 8, 76, "at least 1"),
     ("grant id twice", MINIMAL + f"keys:\n  - arn: {KEY}\n    grants:\n"
      f"      - {{id: g, grantee: {ALICE}, operations: [Decrypt]}}\n"
      f"      - {{id: g, grantee: {ALICE}, operations: [Encrypt]}}\n",
-     "keys/0/grants/1/id", 9, 15, "used twice"),
+     "keys/0/grants/1/id", 9, 14, "used twice"),
     ("pending grant without token", MINIMAL + f"keys:\n  - arn: {KEY}\n    grants:\n"
      f"      - {{id: g, grantee: {ALICE}, operations: [Decrypt], pending: true}}\n",
-     "keys/0/grants/0/pending", 8, 81, "needs a 'token'"),
+     "keys/0/grants/0/pending", 8, 96, "needs a 'token'"),
     ("constraint key", MINIMAL + f"keys:\n  - arn: {KEY}\n    grants:\n"
      f"      - {{id: g, grantee: {ALICE}, operations: [Decrypt],\n"
      "         constraints: {EncryptionContextSubsets: {a: b}}}\n",
@@ -508,11 +508,11 @@ ERRORS = [
      "question/options/A/changes/0/set_key", 10, 20, "separate list items"),
     ("change with both targets", MINIMAL + "question:\n  options:\n    A:\n      changes:\n"
      f"        - remove_statement: {{key: '{KEY}', principal: '{ALICE}', sid: S}}\n"
-     "  answer: [A]\n", "question/options/A/changes/0/remove_statement/principal", 9, 109,
+     "  answer: [A]\n", "question/options/A/changes/0/remove_statement/principal", 9, 125,
      "exactly one of 'key' / 'principal'"),
     ("set_policy on a key with policies", MINIMAL + "question:\n  options:\n    A:\n"
      f"      changes:\n        - set_policy: {{key: '{KEY}', policies: []}}\n  answer: [A]\n",
-     "question/options/A/changes/0/set_policy/policies", 9, 104, "use 'policy'"),
+     "question/options/A/changes/0/set_policy/policies", 9, 118, "use 'policy'"),
     ("add_statement without statement", MINIMAL + "question:\n  options:\n    A:\n"
      f"      changes:\n        - add_statement: {{principal: '{ALICE}'}}\n  answer: [A]\n",
      "question/options/A/changes/0/add_statement/statement", 9, 26,
@@ -579,13 +579,15 @@ def test_yaml_errors(tmp_path, name, text, json_path, line, column, words):
      "duplicate key 'scenario'"),
     ("top level number", "3", "", 1, 1, "holds the number 3"),
     ("empty array", "[]", "", 1, 1, "no scenarios"),
-    ("array item not an object", '[\n  {"scenario": "t"},\n  "x"]', "1", 3, 3,
+    ("array item not an object",
+     '[\n  {"scenario": "t", "requests": [{"principal": "%s", "action": "kms:Decrypt"}]},\n'
+     '  "x"]' % ALICE, "1", 3, 3,
      "a scenario is an object"),
     ("error in the second scenario",
      '[{"scenario": "a", "requests": [{"principal": "%s", "action": "kms:Decrypt"}]},\n'
      ' {"scenario": "b", "requests": [{"principal": "%s",\n'
      '                                 "action": "kms:Decrypt", "expect": "Yes"}]}]'
-     % (ALICE, ALICE), "1/requests/0/expect", 3, 67, "'Allow'"),
+     % (ALICE, ALICE), "1/requests/0/expect", 3, 69, "'Allow'"),
     ("unknown key", '{"scenario": "t", "requests": [{"principal": "%s",\n'
      ' "action": "kms:Decrypt", "GrantId": "g"}]}' % ALICE, "requests/0/GrantId", 2, 27,
      "unknown field 'GrantId'"),
@@ -687,15 +689,15 @@ def test_positions(tmp_path):
     assert positions.position(("keys", 0, "policy", "Statement", 1, "Effect")) == (14, 19)
     # keys holding "/": the string form finds them, the tuple form is never re-split
     cond = "keys/0/policy/Statement/1/Condition/StringEquals/aws:ResourceTag/team"
-    assert positions.position(cond) == (16, 50)
-    assert positions.position("keys/0/tags/team/sub") == (4, 23)
+    assert positions.position(cond) == (16, 52)
+    assert positions.position("keys/0/tags/team/sub") == (4, 24)
     assert positions.position(("keys", 0, "tags", "team", "sub")) is None
     # an empty value points at its key
     assert positions.position("requests/0/expect") == (27, 5)
     # not there
     assert positions.position("keys/0/policy/Statement/5") is None
     assert positions.position("keys/9") is None
-    assert positions.nearest("keys/0/policy/Statement/5/Effect") == (7, 7)
+    assert positions.nearest("keys/0/policy/Statement/5/Effect") == (8, 9)
     assert positions.nearest("nothing/here") == (1, 1)
 
 
@@ -704,11 +706,11 @@ def test_positions_inside_policy_strings(tmp_path):
     # a literal block: the policy's own lines are lines of the file
     assert positions.position("keys/1/policy") == (18, 13)
     assert positions.position("keys/1/policy/Statement/0") == (20, 23)
-    assert positions.position("keys/1/policy/Statement/0/Action") == (21, 33)
+    assert positions.position("keys/1/policy/Statement/0/Action") == (21, 34)
     # a quoted string: the string's position is the best there is
     assert positions.position("keys/2/policy/Statement") == (23, 13)
     locate = positions.locator("keys/1/policy")
-    assert locate("Statement/0/Effect") == (20, 33)
+    assert locate("Statement/0/Effect") == (20, 34)
     assert positions.locator("keys/0/policy")("Statement/1/Sid") == (13, 16)
     assert positions.locator("keys/0/policy")(("Statement", 0)) == (8, 11)
 
@@ -730,7 +732,7 @@ def test_json_positions_and_array_prefix():
     error = ScenarioError("bad policy", json_path="Statement")
     positions.locate_error(error, "requests/0/params/Policy")
     assert error.json_path == "1/requests/0/params/Policy/Statement"
-    assert (error.line, error.column) == (17, 58)
+    assert (error.line, error.column) == (17, 68)
     assert positions.key_position("requests/0/params") == (17, 8)
     assert positions.key_position("requests/0/params/Policy") == (17, 19)
     assert SourcePositions.empty({}).position("") is None

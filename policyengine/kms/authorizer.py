@@ -44,6 +44,7 @@ class Part:
     encryption_context: dict | None = None
     same_key: bool | None = None  # kms:ReEncryptOnSameKey
     missing: str | None = None  # why the resource could not be found
+    role: str = "key"  # which resource of the operation (catalogue: source_key, new_key, ...)
 
 
 @dataclass

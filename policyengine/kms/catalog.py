@@ -65,6 +65,7 @@ class OperationInfo:
     permissions: tuple[Permission, ...]
     key_usages: tuple[str, ...]  # the key must have one of these usages (empty: any)
     key_specs: tuple[str, ...]  # the key must have one of these specs (empty: any)
+    key_origins: tuple[str, ...]  # the key must have one of these origins (empty: any)
     notes: str
 
 
@@ -139,7 +140,7 @@ def catalog() -> Catalog:
         o["name"].lower(): OperationInfo(
             o["name"], tuple(Permission(p["action"], p["on"], p["checks_state"])
                              for p in o["permissions"]),
-            tuple(o["key_usages"]), tuple(o["key_specs"]), o["notes"])
+            tuple(o["key_usages"]), tuple(o["key_specs"]), tuple(o["key_origins"]), o["notes"])
         for o in raw["operations"]
     }
     keys = {

@@ -97,7 +97,9 @@ def operation_parts(world: World, who: Who, request: Request) -> list[Part]:
         action, role = permission.action, permission.on
         if role == "tags" and not params.get("Tags"):
             continue
-        parts.append(_resolve_role(world, who, request, action, role))
+        part = _resolve_role(world, who, request, action, role)
+        part.role = role
+        parts.append(part)
     if request.operation == "ReEncrypt" and len(parts) == 2 and all(p.key for p in parts):
         same = parts[0].key is parts[1].key
         for part in parts:
@@ -155,9 +157,13 @@ def _alias_arn(world: World, who: Who, request: Request) -> str:
 
 
 def check_parameters(world: World, who: Who, request: Request, decision: Decision) -> None:
-    """A policy the call would store must be valid and pass the lockout safety check."""
+    """What AWS rejects before authorising: parameters outside the API's constraints, and a
+    policy the call would store that is malformed or fails the lockout safety check."""
     action = request.operation or (request.action or "").split(":")[-1]
     params = request.params or {}
+    for problem in _constraint_violations(action, params):
+        decision.invalid.append(problem)
+        decision.error = decision.error or "ValidationException"
     if action not in ("PutKeyPolicy", "CreateKey") or params.get("Policy") is None:
         return
     doc = load_policy(params["Policy"], "key", "new key policy")
@@ -174,6 +180,20 @@ def check_parameters(world: World, who: Who, request: Request, decision: Decisio
         decision.error = decision.error or "MalformedPolicyDocumentException"
         decision.assumptions.append("22: the lockout safety check fails with "
                                     "MalformedPolicyDocumentException")
+
+
+def _constraint_violations(action: str, params: dict) -> list[str]:
+    """Parameters outside the length and range constraints of the KMS API model."""
+    problems = []
+    plaintext = params.get("Plaintext")
+    if action == "Encrypt" and isinstance(plaintext, dict):
+        size = plaintext.get("size")
+        if isinstance(size, int) and not 1 <= size <= ENCRYPT_LIMIT:
+            problems.append(f"Plaintext must be 1 to {ENCRYPT_LIMIT} bytes, not {size}")
+    period = params.get("RotationPeriodInDays")
+    if action == "EnableKeyRotation" and isinstance(period, int) and not 90 <= period <= 2560:
+        problems.append(f"RotationPeriodInDays must be from 90 to 2560, not {period}")
+    return problems
 
 
 def _passes_lockout_check(world: World, who: Who, request: Request, doc) -> bool:
@@ -223,7 +243,7 @@ def _key_state(world, who, request, parts, name):
     for part in parts:
         if part.key is None:
             continue
-        outcome = catalog.state_outcome(name, part.key.state)
+        outcome = catalog.state_outcome(name, part.key.state, role=part.role)
         if outcome:
             return outcome, f"{name} on a key in state {part.key.state} fails with {outcome}"
     return None
@@ -243,12 +263,6 @@ def _key_usage(world, who, request, parts, name):
 def _parameters(world, who, request, parts, name):
     params = request.params or {}
     key = parts[0].key if parts else None
-    if name == "Encrypt":
-        size = (params.get("Plaintext") or {}).get("size") if isinstance(
-            params.get("Plaintext"), dict) else None
-        if size is not None and size > ENCRYPT_LIMIT:
-            return ("ValidationException",
-                    f"Encrypt takes at most {ENCRYPT_LIMIT} bytes of plaintext, not {size}")
     if name in ("Decrypt", "ReEncrypt"):
         blob = _ciphertext(request)
         if blob:
@@ -265,13 +279,14 @@ def _parameters(world, who, request, parts, name):
     if name == "CreateGrant" and key is not None:
         return _create_grant(params, key)
     if name in ("EnableKeyRotation", "RotateKeyOnDemand") and key is not None:
-        if not catalog.can_rotate(key.spec, key.origin):
+        if not catalog.can_rotate(key.spec, key.origin, on_demand=name == "RotateKeyOnDemand"):
             return ("UnsupportedOperationException",
                     f"automatic rotation is not supported for {key.spec} keys with origin "
                     f"{key.origin}")
-        period = params.get("RotationPeriodInDays")
-        if period is not None and not 90 <= int(period) <= 2560:
-            return ("ValidationException", "RotationPeriodInDays must be from 90 to 2560")
+    origins = catalog.operation(name).key_origins
+    if origins and key is not None and key.origin not in origins:
+        return ("UnsupportedOperationException",
+                f"{name} needs a key with origin {' or '.join(origins)}, not {key.origin}")
     if name == "ScheduleKeyDeletion":
         window = params.get("PendingWindowInDays")
         if window is not None and not 7 <= int(window) <= 30:

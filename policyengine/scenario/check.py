@@ -99,8 +99,10 @@ def check_scenario(scenario, positions=None, path: str = "") -> FileResult:
 
 def _compare(index: int, spec, decision) -> RequestResult:
     outcome = decision.outcome
+    # ``expect_error: null`` written out asserts that the call ends without an error
+    error_given = spec.expect_error is not None or "expect_error" in spec.model_fields_set
     passed = (spec.expect is None or spec.expect == outcome) and (
-        spec.expect_error is None or spec.expect_error == decision.error)
+        not error_given or spec.expect_error == decision.error)
     return RequestResult(index, spec.expect, outcome, decision.error, spec.expect_error,
                          passed, decision.summary)
 

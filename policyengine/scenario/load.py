@@ -404,11 +404,34 @@ def scenario_from_data(data: Any, *, positions: SourcePositions | None = None,
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        problems = [_scenario_error(item, data, positions, file) for item in error.errors()]
-    problems.sort(key=lambda e: (e.line is None, e.line or 0, e.column or 0))
+        items = error.errors()
+    problems = [_scenario_error(item, data, positions, file) for item in items]
+    problems = _in_file_order(problems, [item.get("type") for item in items])
     first = problems[0]
     first.problems = problems
     raise first
+
+
+def _in_file_order(problems: list[ScenarioError], kinds: list) -> list[ScenarioError]:
+    """By position; a missing field comes right after an unknown field of the same object
+    (most likely its misspelling), which would otherwise follow it."""
+    def position(problem: ScenarioError) -> tuple:
+        return (problem.line is None, problem.line or 0, problem.column or 0)
+
+    unknown: dict[str, tuple] = {}
+    for problem, kind in zip(problems, kinds):
+        if kind == "extra_forbidden":
+            parent = problem.json_path.rpartition("/")[0]
+            unknown.setdefault(parent, position(problem))
+    keys = []
+    for problem, kind in zip(problems, kinds):
+        parent = problem.json_path.rpartition("/")[0]
+        if kind == "missing" and parent in unknown:
+            keys.append(unknown[parent] + (1,))
+        else:
+            keys.append(position(problem) + (0,))
+    order = sorted(range(len(problems)), key=lambda i: keys[i])
+    return [problems[i] for i in order]
 
 
 def _decode(raw: bytes, file: str) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any, ClassVar, Literal, Optional
+from typing import Annotated, Any, ClassVar, Literal, Optional, Union
 
 from pydantic import (
     AfterValidator,
@@ -64,6 +64,8 @@ __all__ = [
     "Question",
     "Scenario",
     "scenario_json_schema",
+    "principal_kind",
+    "field_names",
 ]
 
 FORMAT_VERSION = 1
@@ -358,7 +360,12 @@ class PolicyLevels(_Model):
 
 Levels = Annotated[
     Optional[PolicyLevels],
-    BeforeValidator(_levels_shape, json_schema_input_type=Optional[list[PolicySource] | PolicyLevels]),
+    BeforeValidator(
+        _levels_shape,
+        json_schema_input_type=Optional[
+            Union[Annotated[list[PolicySource], Field(min_length=1)], PolicyLevels]
+        ],
+    ),
 ]
 
 
@@ -839,9 +846,9 @@ class Scenario(_Model):
         if question is not None:
             if question.request >= len(self.requests):
                 count = len(self.requests)
-                raise _problem(f"question.request is {question.request} but there "
-                               f"{'is only 1 request' if count == 1 else f'are only {count} requests'}"
-                               " (indexes count from 0)", "question", "request")
+                only = "is only 1 request" if count == 1 else f"are only {count} requests"
+                raise _problem(f"question.request is {question.request} but there {only} "
+                               "(indexes count from 0)", "question", "request")
             for label, option in question.options.items():
                 for c, change in enumerate(option.changes):
                     if change.operation in ("set_request", "set_organization"):
