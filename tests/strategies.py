@@ -6,6 +6,8 @@ often, so statements apply (and fail to apply) for interesting reasons.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from hypothesis import strategies as st
 
 A1, A2 = "111122223333", "444455556666"
@@ -119,49 +121,75 @@ OPERATORS = {
 }
 
 
-def one_or_list(pool, max_size=3):
-    """A single value or a list of 1..max_size values (AWS accepts either)."""
+@lru_cache(maxsize=None)
+def _sampled(pool: tuple):
+    return st.sampled_from(pool)
+
+
+def sampled(pool):
+    """``st.sampled_from``, built once per pool (building strategies per draw is slow)."""
+    return _sampled(tuple(pool))
+
+
+@lru_cache(maxsize=None)
+def _one_or_list(pool: tuple, max_size: int):
     return st.one_of(st.sampled_from(pool), st.lists(st.sampled_from(pool), min_size=1,
                                                      max_size=max_size))
+
+
+def one_or_list(pool, max_size=3):
+    """A single value or a list of 1..max_size values (AWS accepts either)."""
+    return _one_or_list(tuple(pool), max_size)
+
+
+ints = lru_cache(maxsize=None)(st.integers)
+BOOLS = st.booleans()
+CASE_STYLES = sampled(["as-is", "as-is", "lower", "upper", "mixed"])
+BITS = st.integers(0, 2**64 - 1)
 
 
 @st.composite
 def key_case(draw, name: str) -> str:
     """The condition key name in a random letter case (key names are case-insensitive)."""
-    style = draw(st.sampled_from(["as-is", "lower", "upper", "mixed"]))
+    style = draw(CASE_STYLES)
     if style == "lower":
         return name.lower()
     if style == "upper":
         return name.upper()
     if style == "mixed":
-        flips = draw(st.lists(st.booleans(), min_size=len(name), max_size=len(name)))
-        return "".join(c.swapcase() if f else c for c, f in zip(name, flips))
+        bits = draw(BITS)
+        return "".join(c.swapcase() if bits >> i & 1 else c for i, c in enumerate(name))
     return name
 
 
 @st.composite
 def condition_entries(draw):
     """(operator, key as written, values) triples."""
-    key = draw(st.sampled_from(sorted(KEYS)))
+    key = draw(sampled(sorted(KEYS)))
     families, policy_pool, _ = KEYS[key]
     written = draw(key_case(key))
-    if draw(st.integers(0, 9)) == 0:
+    if draw(ints(0, 9)) == 0:
         return "Null", written, draw(one_or_list(["true", "false", True, False], 2))
-    family = draw(st.sampled_from(families))
-    base = draw(st.sampled_from(OPERATORS[family]))
-    qualifier = draw(st.sampled_from(
+    family = draw(sampled(families))
+    base = draw(sampled(OPERATORS[family]))
+    qualifier = draw(sampled(
         ["", "ForAllValues:", "ForAnyValue:"] if key in MULTIVALUED else
         ["", "", "", "", "ForAllValues:", "ForAnyValue:"]))
-    suffix = "IfExists" if draw(st.integers(0, 3)) == 0 else ""
+    suffix = "IfExists" if draw(ints(0, 3)) == 0 else ""
     return qualifier + base + suffix, written, draw(one_or_list(policy_pool))
 
 
 @st.composite
 def conditions(draw):
     block: dict = {}
-    for operator, key, values in draw(st.lists(condition_entries(), min_size=1, max_size=3)):
+    for operator, key, values in draw(CONDITION_LISTS):
         block.setdefault(operator, {})[key] = values
     return block
+
+
+CONDITION_LISTS = st.lists(condition_entries(), min_size=1, max_size=3)
+MULTI_VALUES = {key: st.lists(st.sampled_from(pool), max_size=3, unique=True)
+                for key, pool in MULTIVALUED.items()}
 
 
 @st.composite
@@ -169,19 +197,18 @@ def contexts(draw):
     """Lower-cased condition keys to request values; each key present or absent."""
     ctx = {}
     for key, (_, _, request_pool) in KEYS.items():
-        if not draw(st.booleans()):
+        if not draw(BOOLS):
             continue
         if key in MULTIVALUED:
-            ctx[key.lower()] = draw(st.lists(st.sampled_from(MULTIVALUED[key]), max_size=3,
-                                             unique=True))
+            ctx[key.lower()] = draw(MULTI_VALUES[key])
         else:
-            ctx[key.lower()] = draw(st.sampled_from(request_pool))
+            ctx[key.lower()] = draw(sampled(request_pool))
     return ctx
 
 
 @st.composite
 def principals(draw):
-    form = draw(st.sampled_from(["star", "aws", "aws", "aws", "service", "both"]))
+    form = draw(sampled(["star", "aws", "aws", "aws", "service", "both"]))
     if form == "star":
         return "*"
     element = {}
@@ -195,7 +222,7 @@ def principals(draw):
 @st.composite
 def not_principals(draw):
     element = {"AWS": draw(one_or_list([p for p in AWS_PRINCIPALS if p != "*"], 4))}
-    if draw(st.booleans()):
+    if draw(BOOLS):
         element["Service"] = draw(one_or_list(SERVICES, 2))
     return element
 
@@ -203,32 +230,36 @@ def not_principals(draw):
 @st.composite
 def statements(draw, resource_policy: bool = False, effect=None):
     statement = {}
-    if draw(st.integers(0, 3)) == 0:
-        statement["Sid"] = draw(st.sampled_from(["A", "B", "Stmt1"]))
-    statement["Effect"] = effect or draw(st.sampled_from(["Allow", "Deny"]))
+    if draw(ints(0, 3)) == 0:
+        statement["Sid"] = draw(sampled(["A", "B", "Stmt1"]))
+    statement["Effect"] = effect or draw(sampled(["Allow", "Deny"]))
     if resource_policy:
-        if draw(st.integers(0, 4)) == 0:
+        if draw(ints(0, 4)) == 0:
             statement["NotPrincipal"] = draw(not_principals())
         else:
             statement["Principal"] = draw(principals())
-    action_element = "NotAction" if draw(st.integers(0, 4)) == 0 else "Action"
+    action_element = "NotAction" if draw(ints(0, 4)) == 0 else "Action"
     statement[action_element] = draw(one_or_list(ACTION_PATTERNS, 4))
-    resource_element = "NotResource" if draw(st.integers(0, 4)) == 0 else "Resource"
+    resource_element = "NotResource" if draw(ints(0, 4)) == 0 else "Resource"
     statement[resource_element] = draw(one_or_list(RESOURCE_PATTERNS, 3))
-    if draw(st.booleans()):
+    if draw(BOOLS):
         statement["Condition"] = draw(conditions())
     return statement
+
+
+@lru_cache(maxsize=None)
+def _statement_lists(resource_policy: bool, min_size: int, max_size: int):
+    return st.lists(statements(resource_policy), min_size=min_size, max_size=max_size)
 
 
 @st.composite
 def policies(draw, resource_policy: bool = False, min_statements: int = 1,
              max_statements: int = 4):
     policy = {}
-    version = draw(st.sampled_from(["2012-10-17", "2012-10-17", "2008-10-17", None]))
+    version = draw(sampled(["2012-10-17", "2012-10-17", "2008-10-17", None]))
     if version:
         policy["Version"] = version
-    body = draw(st.lists(statements(resource_policy), min_size=min_statements,
-                         max_size=max_statements))
+    body = draw(_statement_lists(resource_policy, min_statements, max_statements))
     if len(body) == 1 and draw(st.booleans()):
         policy["Statement"] = body[0]  # a single statement object without a list
     else:
@@ -239,8 +270,8 @@ def policies(draw, resource_policy: bool = False, min_statements: int = 1,
 @st.composite
 def requests(draw, resource_policy: bool = False):
     """(caller ARN, action, resource, context)."""
-    caller = draw(st.sampled_from(CALLERS)) if resource_policy else CALLERS[0]
-    return (caller, draw(st.sampled_from(ACTIONS)), draw(st.sampled_from(RESOURCES)),
+    caller = draw(sampled(CALLERS)) if resource_policy else CALLERS[0]
+    return (caller, draw(sampled(ACTIONS)), draw(sampled(RESOURCES)),
             draw(contexts()))
 
 

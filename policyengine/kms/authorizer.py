@@ -53,7 +53,8 @@ class Who:
 
     caller: Caller
     record: Principal | None
-    keys: dict  # caller and environment condition keys
+    keys: dict  # the caller's condition keys
+    times: dict  # aws:CurrentTime and the other keys that depend on the moment
     session: PolicyDoc | None
     endpoint: PolicyDoc | None
 
@@ -95,7 +96,7 @@ def decide(world: World, who: Who, part: Part, request: Request, *,
     key = part.key
     ctx = _context(world, who, part, request, info)
 
-    docs = _docs_in_play(world, who, part, info)
+    docs = _docs_in_play(world, who, part, info)  # cached per caller, key and kind of action
     layers = _evaluate(docs, ctx)
     _record_invalid(decision, docs)
     if trace:
@@ -158,10 +159,12 @@ def _on_key(part: Part, info) -> bool:
 
 
 def _context(world: World, who: Who, part: Part, request: Request, info) -> RequestContext:
-    layers = [who.keys]
+    layers = [who.keys, who.times]
     if _on_key(part, info):
-        layers.append(key_keys(world, part.key))
-        layers.append({"aws:requestedregion": part.key.region})
+        found = world.cache.get(("key", part.key.arn))
+        if found is None:
+            found = world.cache[("key", part.key.arn)] = key_keys(world, part.key)
+        layers.append(found)
     layers.append(request_keys(part.action, request, alias=part.alias,
                                encryption_context=part.encryption_context,
                                takes_context=bool(info and info.encryption_context),
@@ -171,6 +174,17 @@ def _context(world: World, who: Who, part: Part, request: Request, info) -> Requ
 
 
 def _docs_in_play(world: World, who: Who, part: Part, info) -> dict[str, Any]:
+    if who.session is not None or who.endpoint is not None:
+        return _find_docs(world, who, part, info)
+    index = ("docs", who.caller.arn, part.key.arn if part.key else None, _on_key(part, info),
+             part.action == "kms:RetireGrant")
+    found = world.cache.get(index)
+    if found is None:
+        found = world.cache[index] = _find_docs(world, who, part, info)
+    return found
+
+
+def _find_docs(world: World, who: Who, part: Part, info) -> dict[str, Any]:
     caller, record = who.caller, who.record
     key = part.key
     docs: dict[str, Any] = {"identity": [], "scps": [], "rcps": []}

@@ -169,6 +169,7 @@ def catalog() -> Catalog:
 # -- look-ups ------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def action(name: str) -> ActionInfo | None:
     """The KMS permission ``name`` ("kms:Decrypt" or "Decrypt", any case), or None."""
     if not isinstance(name, str):

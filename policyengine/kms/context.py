@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from ..language.context import RequestContext
@@ -18,14 +19,12 @@ from .world import Key, Principal, Request, World
 # Request parameters whose condition key is present with the documented default when the
 # parameter is not sent (ambiguity 4), keyed by (action, parameter).
 _DEFAULTS = {
-    ("kms:CreateKey", "KeySpec"): "SYMMETRIC_DEFAULT",
-    ("kms:CreateKey", "KeyUsage"): "ENCRYPT_DECRYPT",
-    ("kms:CreateKey", "Origin"): "AWS_KMS",
-    ("kms:CreateKey", "MultiRegion"): False,
-    ("kms:ScheduleKeyDeletion", "PendingWindowInDays"): 30,
-    ("kms:EnableKeyRotation", "RotationPeriodInDays"): 365,
-    ("kms:Sign", "MessageType"): "RAW",
-    ("kms:Verify", "MessageType"): "RAW",
+    "kms:CreateKey": {"KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT",
+                      "Origin": "AWS_KMS", "MultiRegion": False},
+    "kms:ScheduleKeyDeletion": {"PendingWindowInDays": 30},
+    "kms:EnableKeyRotation": {"RotationPeriodInDays": 365},
+    "kms:Sign": {"MessageType": "RAW"},
+    "kms:Verify": {"MessageType": "RAW"},
 }
 
 # Request parameter -> condition key (for the actions that support the key).
@@ -74,9 +73,8 @@ def stable_id(prefix: str, text: str) -> str:
     return prefix + hashlib.sha256(text.encode()).hexdigest()[:17].upper()
 
 
-def caller_keys(world: World, caller: Caller, record: Principal | None, request: Request,
-                moment: datetime) -> dict[str, Any]:
-    """Keys describing the caller and the environment (the same for every part of a request)."""
+def caller_keys(world: World, caller: Caller, record: Principal | None) -> dict[str, Any]:
+    """Keys describing the caller (the same for every request it makes in this world)."""
     keys: dict[str, Any] = {}
     org = world.organization
     if caller.is_service:
@@ -97,16 +95,27 @@ def caller_keys(world: World, caller: Caller, record: Principal | None, request:
         if org is not None and org.member(caller.account) and org.id:
             keys["aws:principalorgid"] = org.id
     keys["aws:securetransport"] = True
-    keys["aws:currenttime"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    keys["aws:epochtime"] = int(moment.timestamp())
     keys["aws:viaawsservice"] = False
-    credentials = request.credentials or (
-        "temporary" if caller.kind in ("role-session", "federated-user") else "long-term")
+    return keys
+
+
+def temporary_credentials(caller: Caller, request: Request) -> bool:
+    """Role sessions and federated users always hold temporary credentials."""
+    if caller.is_service:
+        return False
     if caller.kind in ("role-session", "federated-user"):
-        credentials = "temporary"
-    if credentials == "temporary" and not caller.is_service:
+        return True
+    return request.credentials == "temporary"
+
+
+def time_keys(moment: datetime, temporary: bool) -> dict[str, Any]:
+    """``aws:CurrentTime`` / ``aws:EpochTime``; temporary credentials add
+    ``aws:MultiFactorAuthPresent`` (false) and ``aws:TokenIssueTime`` (now)."""
+    now = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    keys: dict[str, Any] = {"aws:currenttime": now, "aws:epochtime": int(moment.timestamp())}
+    if temporary:
         keys["aws:multifactorauthpresent"] = False
-        keys["aws:tokenissuetime"] = keys["aws:currenttime"]
+        keys["aws:tokenissuetime"] = now
     return keys
 
 
@@ -138,6 +147,7 @@ def key_keys(world: World, key: Key) -> dict[str, Any]:
     org = world.organization
     if org is not None and org.member(key.account) and org.id:
         keys["aws:resourceorgid"] = org.id
+    keys["aws:requestedregion"] = key.region
     return keys
 
 
@@ -157,13 +167,17 @@ def request_keys(action: str, request: Request, *, alias: str | None,
         keys["kms:encryptionalgorithm"] = params.get("EncryptionAlgorithm", "SYMMETRIC_DEFAULT")
     if same_key is not None:
         keys["kms:reencryptonsamekey"] = same_key
-    for parameter, condition_key in _PARAMETER_KEYS.items():
-        value = params.get(parameter, _DEFAULTS.get((action, parameter)))
-        if value is not None and _applies(action, condition_key):
+    supported = _supported_keys(action)
+    for parameter, value in params.items():
+        condition_key = _PARAMETER_KEYS.get(parameter)
+        if condition_key is not None and value is not None and condition_key in supported:
             keys[condition_key.lower()] = value
+    for parameter, value in _DEFAULTS.get(action, {}).items():
+        if parameter not in params and parameter in _PARAMETER_KEYS:
+            keys[_PARAMETER_KEYS[parameter].lower()] = value
     if action == "kms:CreateKey":
         for parameter, condition_key in _CREATE_KEY_KEYS.items():
-            keys[condition_key.lower()] = params.get(parameter, _DEFAULTS[(action, parameter)])
+            keys[condition_key.lower()] = params.get(parameter, _DEFAULTS[action][parameter])
         keys["kms:customermasterkeyspec"] = keys["kms:keyspec"]
         keys["kms:customermasterkeyusage"] = keys["kms:keyusage"]
         if params.get("MultiRegion"):
@@ -184,11 +198,13 @@ def request_keys(action: str, request: Request, *, alias: str | None,
     return keys
 
 
-def _applies(action: str, condition_key: str) -> bool:
+@lru_cache(maxsize=256)
+def _supported_keys(action: str) -> frozenset[str]:
+    """The request condition keys the catalogue lists for ``action``."""
     from . import catalog
 
     info = catalog.action(action)
-    return info is not None and condition_key in info.condition_keys
+    return frozenset(info.condition_keys) if info is not None else frozenset()
 
 
 def _grant_keys(params: dict) -> dict[str, Any]:

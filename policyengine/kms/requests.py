@@ -9,23 +9,73 @@ the whole call an explicit deny, all must allow for it to be allowed.
 
 from __future__ import annotations
 
+import time
+
 from ..decision import Decision, Effect
 from ..errors import PolicyEngineError
 from ..language.principals import caller_from_arn
 from . import catalog
 from .authorizer import Part, Who, decide
-from .context import caller_keys, now_of
+from .context import caller_keys, now_of, temporary_credentials, time_keys
 from .operations import action_parts, check_parameters, operation_parts, operation_rules
 from .world import Request, World, load_policy
 
 
-def authorize(world: World, request: Request, *, trace: bool = False) -> Decision:
+CACHE_SIZE = 65536  # decisions remembered per world
+
+
+def authorize(world: World, request: Request, *, trace: bool = False,
+              cache: bool = True) -> Decision:
     """Decide ``request`` in ``world`` exactly as AWS KMS would.
 
     Returns a :class:`~policyengine.decision.Decision`: its ``effect`` (Allow, ExplicitDeny or
     ImplicitDeny), the API error the call ends with (or None), and why. ``trace=True`` also
     collects the step ladder, near misses and absent condition keys (slower).
+
+    A decision depends only on the world and the request, so repeated requests are answered
+    from a per-world cache (``cache=False`` decides afresh). Cached decisions are shared: treat
+    them as read-only.
     """
+    if trace or not cache:
+        return _authorize(world, request, trace)
+    signature = _signature(world, request)
+    if signature is None:
+        return _authorize(world, request, False)
+    found = world.cache.get(signature)
+    if found is None:
+        found = _authorize(world, request, False)
+        decisions = world.cache.setdefault("decisions", 0) + 1
+        if decisions > CACHE_SIZE:
+            world.cache.clear()
+            decisions = 1
+        world.cache["decisions"] = decisions
+        world.cache[signature] = found
+    return found
+
+
+def _signature(world: World, request: Request):
+    """Everything about a request a decision can depend on, as a hashable value (or None)."""
+    try:
+        return ("decision", request.principal, request.action, request.operation, request.key,
+                request.resource, request.credentials, _frozen(request.encryption_context),
+                tuple(request.grant_tokens), _frozen(request.params), _frozen(request.context),
+                _frozen(request.session_policy), _frozen(request.vpc_endpoint_policy),
+                None if world.now else int(time.time()))
+    except TypeError:
+        return None
+
+
+def _frozen(value):
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    raise TypeError(f"cannot freeze {type(value).__name__}")
+
+
+def _authorize(world: World, request: Request, trace: bool) -> Decision:
     who = resolve_caller(world, request)
     if request.operation:
         parts = operation_parts(world, who, request)
@@ -48,8 +98,24 @@ def authorize(world: World, request: Request, *, trace: bool = False) -> Decisio
 
 
 def resolve_caller(world: World, request: Request) -> Who:
+    """Who makes the request, with its identity's condition keys (cached per world)."""
+    cached = world.cache.get(("caller", request.principal))
+    if cached is None:
+        caller, record = _identify(world, request.principal)
+        cached = (caller, record, caller_keys(world, caller, record))
+        world.cache[("caller", request.principal)] = cached
+    caller, record, keys = cached
+    session = (load_policy(request.session_policy, "session")
+               if request.session_policy is not None else None)
+    endpoint = (load_policy(request.vpc_endpoint_policy, "endpoint")
+                if request.vpc_endpoint_policy is not None else None)
+    times = _time_keys(world, temporary_credentials(caller, request))
+    return Who(caller, record, keys, times, session, endpoint)
+
+
+def _identify(world: World, principal: str):
     try:
-        caller = caller_from_arn(request.principal)
+        caller = caller_from_arn(principal)
     except ValueError as error:
         raise PolicyEngineError(str(error), json_path="principal") from None
     record = None
@@ -59,12 +125,22 @@ def resolve_caller(world: World, request: Request) -> Who:
             caller = caller_from_arn(caller.arn, role_arn=record.arn)
     elif caller.kind in ("user", "federated-user"):
         record = world.principal(caller.arn)
-    keys = caller_keys(world, caller, record, request, now_of(world))
-    session = (load_policy(request.session_policy, "session")
-               if request.session_policy is not None else None)
-    endpoint = (load_policy(request.vpc_endpoint_policy, "endpoint")
-                if request.vpc_endpoint_policy is not None else None)
-    return Who(caller, record, keys, session, endpoint)
+    return caller, record
+
+
+def _time_keys(world: World, temporary: bool) -> dict:
+    """Time keys: fixed by the world's ``now``, else the current second (cached for it)."""
+    if world.now:
+        found = world.cache.get(("time", temporary))
+        if found is None:
+            found = world.cache[("time", temporary)] = time_keys(now_of(world), temporary)
+        return found
+    second = int(time.time())
+    found = world.cache.get(("time-now", temporary))
+    if found is None or found[0] != second:
+        found = world.cache[("time-now", temporary)] = (second, time_keys(now_of(world),
+                                                                           temporary))
+    return found[1]
 
 
 def canonical_action(action: str) -> str:

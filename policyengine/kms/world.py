@@ -251,7 +251,12 @@ def _levels(levels: Any, policy_type: str, name: str) -> tuple:
 
 
 class World:
-    """Keys, principals and the organization; resolves key names and principal ARNs."""
+    """Keys, principals and the organization; resolves key names and principal ARNs.
+
+    A World is not changed once built (build a new one when the state changes): it caches what
+    it derives — callers' condition keys, keys' condition keys, the policies in play — in
+    ``cache``.
+    """
 
     def __init__(self, keys=(), principals=(), organization: Organization | None = None,
                  now: str | None = None) -> None:
@@ -265,6 +270,7 @@ class World:
             for alias in key.aliases:
                 self._by_alias.setdefault((key.account, key.region, alias), key)
         self._principals = {p.arn: p for p in self.principals}
+        self.cache: dict = {}
         self._roles: dict[tuple[str, str], Principal] = {}
         for p in self.principals:
             if ":role/" in p.arn:

@@ -52,6 +52,7 @@ class CompiledStatement:
     clauses: tuple[Clause, ...]
     effective: bool  # False when Effect, Action or Resource is missing or unusable
     problems: tuple[str, ...] = ()
+    _resource_hits: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def sid(self) -> str | None:
@@ -70,8 +71,14 @@ class CompiledStatement:
         return hit != self.not_action
 
     def matches_resource(self, resource: str, lookup) -> bool:
+        known = self._resource_hits.get(resource)
+        if known is not None:
+            return known
         hit = any(pattern.matches(resource, lookup) for pattern in self.resources)
-        return hit != self.not_resource
+        result = hit != self.not_resource
+        if len(self._resource_hits) < 1024 and all(p.matcher for p in self.resources):
+            self._resource_hits[resource] = result  # no variables: depends on the ARN alone
+        return result
 
 
 @dataclass(eq=False)

@@ -8,7 +8,7 @@ the raw material of explanations. Both use the same matchers, so they cannot dis
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .compile import CompiledPolicy, CompiledStatement
@@ -27,15 +27,18 @@ class StatementHit:
     principal: PrincipalMatch
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class PolicyOutcome:
-    denies: list[StatementHit] = field(default_factory=list)
-    allows: list[StatementHit] = field(default_factory=list)
-    unevaluated: list[CompiledStatement] = field(default_factory=list)
+    denies: tuple[StatementHit, ...] = ()
+    allows: tuple[StatementHit, ...] = ()
+    unevaluated: tuple[CompiledStatement, ...] = ()
 
     @property
     def allowed(self) -> bool:
         return bool(self.allows) and not self.denies
+
+
+NOTHING = PolicyOutcome()
 
 
 def lookup_for(ctx: RequestContext):
@@ -50,12 +53,15 @@ def evaluate_policy(policy: CompiledPolicy, ctx: RequestContext, *,
     ``resource_policy``: statements must name the caller in Principal / NotPrincipal (a key
     policy); otherwise the policy is attached to the caller and principals are not consulted.
     """
-    outcome = PolicyOutcome()
+    candidates = policy.statements_for(ctx.action)
+    if not candidates:
+        return NOTHING
     keys = ctx.keys
     lookup = None
-    for statement in policy.statements_for(ctx.action):
+    allows, denies, unevaluated = [], [], []
+    for statement in candidates:
         if statement.problems:
-            outcome.unevaluated.append(statement)
+            unevaluated.append(statement)
         if resource_policy:
             if statement.principal is None:
                 continue
@@ -70,9 +76,10 @@ def evaluate_policy(policy: CompiledPolicy, ctx: RequestContext, *,
             continue
         if statement.clauses and not all(c.holds(keys, lookup) for c in statement.clauses):
             continue
-        (outcome.allows if statement.allow else outcome.denies).append(
-            StatementHit(statement, match))
-    return outcome
+        (allows if statement.allow else denies).append(StatementHit(statement, match))
+    if not (allows or denies or unevaluated):
+        return NOTHING
+    return PolicyOutcome(tuple(denies), tuple(allows), tuple(unevaluated))
 
 
 # -- tracing -----------------------------------------------------------------------------------

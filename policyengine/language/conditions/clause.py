@@ -77,29 +77,17 @@ class Clause:
             if op.negated:
                 return True, NOTE_ABSENT_NEGATED
             return False, NOTE_ABSENT
-        expected = self._expected(keys, lookup)
+        expected = self._expected(keys, lookup) if self.templates else self.prepared
         comparison = op.comparison
         coerce, compare = comparison.family.coerce, comparison.compare
-
-        def positive(actual) -> bool:
-            try:
-                actual = coerce(actual)
-            except ValueError:
-                return False
-            return any(compare(actual, policy_value) for policy_value in expected)
-
-        many = isinstance(value, (list, tuple))
-        actuals = value if many else (value,)
+        if not isinstance(value, (list, tuple)):  # with a set qualifier: a set of one
+            return _positive(value, expected, coerce, compare) != op.negated, ""
         if op.qualifier == "ForAllValues":
-            if op.negated:
-                return all(not positive(v) for v in actuals), ""
-            return all(positive(v) for v in actuals), ""
+            return all(_positive(v, expected, coerce, compare) != op.negated for v in value), ""
         if op.qualifier == "ForAnyValue":
-            if op.negated:
-                return any(not positive(v) for v in actuals), ""
-            return any(positive(v) for v in actuals), ""
-        hit = any(positive(v) for v in actuals)
-        return (not hit if op.negated else hit), ""
+            return any(_positive(v, expected, coerce, compare) != op.negated for v in value), ""
+        hit = any(_positive(v, expected, coerce, compare) for v in value)
+        return hit != op.negated, ""
 
     def _expected(self, keys: Mapping[str, Any], lookup: Lookup | None) -> tuple:
         """The prepared policy values; values with variables are substituted for this request.
@@ -123,6 +111,18 @@ class Clause:
                     self._cache[flat] = prepared
             resolved.append(prepared)
         return self.prepared + tuple(resolved)
+
+
+def _positive(actual, expected, coerce, compare) -> bool:
+    """Does one request value match any of the policy values (the positive operator)?"""
+    try:
+        actual = coerce(actual)
+    except ValueError:
+        return False  # not of the operator's type: it matches nothing
+    for policy_value in expected:
+        if compare(actual, policy_value):
+            return True
+    return False
 
 
 def _lookup_in(keys: Mapping[str, Any]) -> Lookup:
