@@ -79,11 +79,32 @@ def test_resource_policy_agrees_with_reference(policy, request):
 # -- b. an explicit Deny is never overridden --------------------------------------------------------
 
 
+@st.composite
+def applying_deny(draw, request, resource_policy: bool):
+    """A Deny statement built to apply to ``request``."""
+    caller, action, resource, _ = request
+    statement = {"Effect": "Deny",
+                 "Action": draw(st.sampled_from([action, action.upper(), "*",
+                                                 action.split(":")[0] + ":*"])),
+                 "Resource": draw(st.sampled_from(["*", resource]))}
+    if resource_policy:
+        named = ({"Service": caller} if caller.endswith(".amazonaws.com")
+                 else {"AWS": caller} if caller.split(":")[2] != "iam" or ":user/" in caller
+                 else {"AWS": caller.split(":")[4]})
+        statement["Principal"] = draw(st.sampled_from(["*", named]))
+    return statement
+
+
 @settings(max_examples=300, **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_explicit_deny_is_never_overridden(data, resource_policy):
     policy = data.draw(policies(resource_policy))
     request = data.draw(requests(resource_policy))
+    body = statement_list(policy)
+    if data.draw(st.booleans()):  # make sure some Deny applies more often than by chance
+        body.insert(data.draw(st.integers(0, len(body))),
+                    data.draw(applying_deny(request, resource_policy)))
+        policy = with_statements(policy, body)
     before = applying(policy, request, resource_policy)
     assume(before[1])
     body = statement_list(policy)

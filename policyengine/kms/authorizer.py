@@ -147,6 +147,9 @@ def decide(world: World, who: Who, part: Part, request: Request, *,
         _decide_retire(decision, world, who, part, request, docs, layers, iam, capped, ctx, trace)
     else:
         _decide_key(decision, who, part, request, docs, layers, iam, capped, ctx, info, trace)
+    if trace and not any(step.deciding for step in decision.steps):
+        _step(decision, trace, "implicit deny", "deny",
+              "no key-policy statement, IAM policy or grant allows the request", deciding=True)
     return decision
 
 
