@@ -162,10 +162,10 @@ def principal_match(statement: dict, caller: str) -> str | None:
         return "direct"
     aws = [v for v in as_list(element.get("AWS", []))]
     services = as_list(element.get("Service", []))
-    if "*" in aws:  # {"AWS": "*"} is the same as "*" (IAM Principal element page)
-        return "direct"
-    if account is None:
+    if account is None:  # a service principal is named only under "Service" (or by "*")
         return "direct" if caller in services else None
+    if "*" in aws:  # every AWS identity; "for anonymous users" the same as "*" (IAM Principal)
+        return "direct"
     # the caller itself: user, federated user, session, or the role of a session
     if any(value in identities[1:] for value in aws):
         return "direct"

@@ -108,3 +108,17 @@ def test_non_latin_1_characters_parse_and_bytes_must_be_utf8():
     assert parse_json('{"Sid": "caf\\u00e9 ☃"}') == {"Sid": "café ☃"}
     with pytest.raises(PolicySyntaxError):
         parse_json(b'{"a": "\\xff"}'.replace(b"\\xff", b"\xff"))
+
+
+def test_fast_node_construction_matches_pydantic():
+    from policyengine.language.ast import NameList, Statement
+
+    fast = Statement.build(path="Statement/0", index=0, effect="Allow",
+                           action=NameList.build(path="Statement/0/Action", values=("kms:*",)))
+    slow = Statement.model_construct(path="Statement/0", index=0, effect="Allow",
+                                     action=NameList.model_construct(
+                                         path="Statement/0/Action", values=("kms:*",)))
+    assert fast == slow
+    assert fast.model_dump() == slow.model_dump()
+    assert fast.model_fields_set == slow.model_fields_set
+    assert Statement.model_validate(fast.model_dump()) == fast

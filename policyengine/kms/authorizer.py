@@ -101,6 +101,10 @@ def decide(world: World, who: Who, part: Part, request: Request, *,
     _record_invalid(decision, docs)
     if trace:
         _trace(decision, docs, ctx)
+    else:
+        for doc, outcome in _all_outcomes(docs, layers):
+            decision.unevaluated.extend(f"{doc.label} {st.label}: {'; '.join(st.problems)}"
+                                        for st in outcome.unevaluated)
 
     # 1. explicit deny anywhere
     denies = _denies(docs, layers)

@@ -18,6 +18,35 @@ class Node(BaseModel):
 
     path: str = ""  # JSON path in the policy document, e.g. "Statement/0/Action"
 
+    @classmethod
+    def build(cls, **values: Any):
+        """Construct from values the builder has already checked, without re-validating.
+
+        ``model_construct`` costs several microseconds a node; a policy has dozens of nodes and
+        parsing must stay within a few times ``json.loads``. This sets exactly the state
+        ``model_construct`` sets (a test compares the two).
+        """
+        node = cls.__new__(cls)
+        data = dict(_defaults(cls))
+        data.update(values)
+        object.__setattr__(node, "__dict__", data)
+        object.__setattr__(node, "__pydantic_fields_set__", set(values))
+        object.__setattr__(node, "__pydantic_extra__", None)
+        object.__setattr__(node, "__pydantic_private__", None)
+        return node
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+def _defaults(cls: type) -> dict[str, Any]:
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        found = _DEFAULTS[cls] = {name: field.get_default(call_default_factory=True)
+                                  for name, field in cls.model_fields.items()
+                                  if not field.is_required()}
+    return found
+
 
 class PrincipalElement(Node):
     """``Principal`` or ``NotPrincipal``: ``"*"`` or a map of principal types to values."""

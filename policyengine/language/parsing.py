@@ -154,7 +154,7 @@ def build_policy(value: Any, *, text: str | None = None, file: str | None = None
     else:
         raise _fail(f"Statement must be an object or a list of objects, not {_kind(raw)}",
                     "Statement")
-    return Policy.model_construct(path="", version=version, id=policy_id, statements=statements,
+    return Policy.build(path="", version=version, id=policy_id, statements=statements,
                                   value=value, text=text, file=file)
 
 
@@ -167,7 +167,7 @@ def build_statement(raw: Any, index: int, path: str) -> Statement:
     effect = raw.get("Effect")
     if effect is not None and not isinstance(effect, str):
         raise _fail(f"Effect must be a string, not {_kind(effect)}", f"{path}/Effect")
-    return Statement.model_construct(
+    return Statement.build(
         path=path, index=index, sid=sid, effect=effect,
         principal=_principal(raw, path),
         action=_name_list(raw, path, "Action", "NotAction"),
@@ -181,7 +181,7 @@ def _name_list(raw: dict, path: str, name: str, negated_name: str) -> NameList |
     for element, negated in ((name, False), (negated_name, True)):
         if element in raw:
             where = f"{path}/{element}"
-            return NameList.model_construct(path=where, negated=negated,
+            return NameList.build(path=where, negated=negated,
                                             values=_strings(raw[element], where, element))
     return None
 
@@ -193,14 +193,14 @@ def _principal(raw: dict, path: str) -> PrincipalElement | None:
         where = f"{path}/{element}"
         value = raw[element]
         if value == "*":
-            return PrincipalElement.model_construct(path=where, negated=negated, wildcard=True,
+            return PrincipalElement.build(path=where, negated=negated, wildcard=True,
                                                     entries=())
         if not isinstance(value, dict):
             raise _fail(f'{element} must be "*" or an object such as {{"AWS": ...}}, '
                         f"not {_kind(value)}", where)
         entries = tuple((kind, _strings(values, f"{where}/{kind}", f"{element} {kind}"))
                         for kind, values in value.items())
-        return PrincipalElement.model_construct(path=where, negated=negated, wildcard=False,
+        return PrincipalElement.build(path=where, negated=negated, wildcard=False,
                                                 entries=entries)
     return None
 
@@ -218,6 +218,6 @@ def _condition(raw: Any, path: str) -> tuple[ConditionEntry, ...]:
                         f"not {_kind(block)}", where)
         for key, values in block.items():
             listed = tuple(values) if isinstance(values, list) else (values,)
-            entries.append(ConditionEntry.model_construct(
+            entries.append(ConditionEntry.build(
                 path=f"{where}/{key}", operator=operator, key=key, values=listed))
     return tuple(entries)
