@@ -114,6 +114,7 @@ def _check(args) -> int:
 
 
 def _explain(args) -> int:
+    from .kms.fixes import suggest_fixes
     from .kms.requests import authorize
     from .scenario.build import to_request, to_world
     from .scenario.load import load_scenario_file
@@ -129,13 +130,17 @@ def _explain(args) -> int:
                 raise PolicyEngineError(f"the scenario has no request {index}",
                                         file=args.path, json_path="requests")
             spec = scenario.requests[index]
-            decision = authorize(world, to_request(spec), trace=True)
-            output.append((scenario, index, spec, decision))
+            request = to_request(spec)
+            decision = authorize(world, request, trace=True)
+            fixes = suggest_fixes(world, request, decision)
+            output.append((scenario, index, spec, decision, fixes))
     if args.format == "json":
-        print(json.dumps([{"scenario": s.scenario, "request": i, **d.to_dict()}
-                          for s, i, _spec, d in output], indent=2, default=str))
+        print(json.dumps([{"scenario": s.scenario, "request": i, **d.to_dict(),
+                           "fixes": [{"text": f.text, "changes": list(f.changes)} for f in fx]}
+                          for s, i, _spec, d, fx in output], indent=2, default=str))
     else:
-        print("\n\n".join(render_explanation(s, i, spec, d) for s, i, spec, d in output))
+        print("\n\n".join(render_explanation(s, i, spec, d, fx)
+                           for s, i, spec, d, fx in output))
     return EXIT_OK
 
 

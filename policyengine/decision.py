@@ -64,6 +64,26 @@ class Step:
     deciding: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class CheckRow:
+    """One line of a statement's match table (explanations only)."""
+
+    element: str  # Principal, Action, Resource, or "Condition <operator> <key>"
+    expected: Any
+    actual: Any
+    passed: bool
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StatementTable:
+    """How one statement compared with the request, element by element."""
+
+    statement: StatementRef
+    applies: bool
+    rows: tuple[CheckRow, ...]
+
+
 @dataclass
 class Decision:
     effect: Effect
@@ -81,6 +101,8 @@ class Decision:
     notes: list[str] = field(default_factory=list)
     parts: list["Decision"] = field(default_factory=list)  # one per authorisation of an operation
     steps: list[Step] = field(default_factory=list)  # filled when traced
+    tables: list[StatementTable] = field(default_factory=list)  # traced: relevant statements
+    context: dict[str, Any] = field(default_factory=dict)  # traced: the request context used
 
     @property
     def allowed(self) -> bool:
@@ -124,6 +146,12 @@ class Decision:
             "notes": list(self.notes),
             "steps": [{"name": s.name, "outcome": s.outcome, "detail": s.detail,
                        "deciding": s.deciding} for s in self.steps],
+            "statements": [
+                {"statement": _ref(t.statement), "applies": t.applies,
+                 "checks": [{"element": r.element, "expected": r.expected, "actual": r.actual,
+                             "passed": r.passed, "note": r.note} for r in t.rows]}
+                for t in self.tables],
+            "context": dict(self.context),
             "parts": [part.to_dict() for part in self.parts],
         }
 

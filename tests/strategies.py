@@ -28,7 +28,8 @@ ACTION_PATTERNS = ACTIONS[:-1] + [
 
 # -- resources -------------------------------------------------------------------------------------
 
-RESOURCES = [KEY1, KEY2, KEY3, ALIAS, "*"]
+LOGS = "arn:aws:s3:::logs/a:b"  # colons inside the resource part
+RESOURCES = [KEY1, KEY2, KEY3, ALIAS, "*", LOGS]
 RESOURCE_PATTERNS = [
     KEY1, KEY2, KEY3, ALIAS, "*", f"arn:aws:kms:*:{A1}:key/*", "arn:aws:kms:us-west-2:*",
     "arn:aws:kms:us-?est-2:*:key/*", "arn:aws:kms:*", f"arn:aws:kms:us-west-2:{A1}:alias/*",
@@ -36,6 +37,8 @@ RESOURCE_PATTERNS = [
     f"arn:aws:kms:us-west-2:{A1}:key/${{aws:PrincipalTag/keyid}}",
     f"arn:aws:kms:*:{A1}:key/${{aws:PrincipalTag/keyid, '2222bbbb-22bb-22bb-22bb-222222222222'}}",
     f"arn:aws:kms:us-west-2:{A1}:key/${{*}}", "arn:aws:kms:*:*:key/?111*",
+    "arn:aws:s3:::logs/*", "arn:aws:s3:::logs/a*b", "arn:aws:s3:::logs/a?b", "arn:aws:s3:::*:b",
+    "arn:aws:s3:::logs/*:b", "arn:aws:s3:*:*:logs/a*", "arn:aws:s3:::logs/${aws:username}:b",
 ]
 
 # -- principals ------------------------------------------------------------------------------------
@@ -64,8 +67,9 @@ KEYS = {
     "aws:PrincipalTag/team": (
         ["String"],
         ["dev", "ops", "DEV", "d*", "?ps", "${aws:username}", "${aws:username, 'ops'}", "a${*}",
-         "${aws:TagKeys}", "${aws:PrincipalTag/team}"],
-        ["dev", "ops", "Dev", "d*", "a*"]),
+         "${aws:TagKeys}", "${aws:PrincipalTag/team}", "${AWS:UserName}", "${$}{x}",
+         "${aws:MultiFactorAuthAge}", "${aws:SecureTransport}"],
+        ["dev", "ops", "Dev", "d*", "a*", "${aws:username}", "30", "true", "${x}"]),
     "aws:username": (["String"], ["alice", "dev", "ALICE", "al*"], ["alice", "dev"]),
     "kms:ViaService": (
         ["String"],
@@ -83,14 +87,15 @@ KEYS = {
         ["Date"],
         ["2024-01-01T00:00:00Z", "2024-01-01", "1704067200", "2024-01-01T01:00:00+01:00",
          "2025-01-01T00:00:00Z"],
-        ["2024-01-01T00:00:00Z", "2023-12-31T23:59:59Z", "2025-06-01T12:00:00Z", 1704067200]),
+        ["2024-01-01T00:00:00Z", "2023-12-31T23:59:59Z", "2025-06-01T12:00:00Z", 1704067200,
+         "2024-01-01T00:00:00.000Z"]),
     "aws:PrincipalArn": (
         ["Arn", "String"],
         [f"arn:aws:iam::{A1}:role/admin", f"arn:aws:iam::{A1}:*", "arn:aws:iam::*:role/a?min",
          f"arn:aws:iam::{A1}:user/${{aws:username}}", "arn:aws:*:*:*:*", "arn:aws:iam:*",
          f"arn:aws:iam::{A1}:role/*"],
         [f"arn:aws:iam::{A1}:role/admin", f"arn:aws:iam::{A2}:role/admin",
-         f"arn:aws:iam::{A1}:user/alice", f"arn:aws:iam::{A1}:user/dev"]),
+         f"arn:aws:iam::{A1}:user/alice", f"arn:aws:iam::{A1}:user/dev", "not-an-arn"]),
     "aws:SourceArn": (
         ["Arn", "String"],
         ["arn:aws:s3:::logs/*", f"arn:aws:cloudtrail:*:{A1}:trail/*", "arn:aws:s3:::*:b",
@@ -250,6 +255,26 @@ def statements(draw, resource_policy: bool = False, effect=None):
 @lru_cache(maxsize=None)
 def _statement_lists(resource_policy: bool, min_size: int, max_size: int):
     return st.lists(statements(resource_policy), min_size=min_size, max_size=max_size)
+
+
+@st.composite
+def condition_statements(draw, resource_policy: bool = False):
+    """Statements whose Action and Resource always match: all the work is in the Condition."""
+    statement = {"Effect": draw(sampled(["Allow", "Deny"]))}
+    if resource_policy:
+        statement["Principal"] = "*"
+    statement.update(Action="*", Resource="*", Condition=draw(conditions()))
+    return statement
+
+
+@st.composite
+def condition_policies(draw, resource_policy: bool = False):
+    policy = {"Statement": draw(st.lists(condition_statements(resource_policy), min_size=1,
+                                         max_size=4))}
+    version = draw(sampled(["2012-10-17", "2012-10-17", "2008-10-17", None]))
+    if version:
+        policy["Version"] = version
+    return policy
 
 
 @st.composite

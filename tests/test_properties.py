@@ -21,7 +21,7 @@ from policyengine.language.evaluate import evaluate_policy
 from policyengine.language.principals import caller_from_arn
 
 import reference_evaluator as ref
-from strategies import (A1, A2, ACTIONS, CALLERS, KEY1, policies, requests, statement_list,
+from strategies import (A1, A2, ACTIONS, KEY1, condition_policies, policies, requests, statement_list,
                          statements)
 
 FAST = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -74,6 +74,14 @@ def test_resource_policy_agrees_with_reference(policy, request):
     expected = ref.evaluate(policy, *request, resource_policy=True)
     assert (allows, denies) == (expected.allows, expected.denies)
     assert how == expected.how
+
+
+@settings(max_examples=800, **FAST)
+@given(policy=condition_policies(), request=requests())
+def test_conditions_agree_with_reference(policy, request):
+    allows, denies, _ = engine(policy, *request)
+    expected = ref.evaluate(policy, *request)
+    assert (allows, denies) == (expected.allows, expected.denies)
 
 
 # -- b. an explicit Deny is never overridden --------------------------------------------------------

@@ -23,7 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..decision import Decision, Effect, NearMiss, Reason, StatementRef, Step
+from ..decision import (CheckRow, Decision, Effect, NearMiss, Reason, StatementRef,
+                        StatementTable, Step)
 from ..language.context import RequestContext
 from ..language.evaluate import PolicyOutcome, StatementHit, evaluate_policy, trace_policy
 from ..language.principals import ACCOUNT, Caller
@@ -516,14 +517,23 @@ def _trace(decision: Decision, docs: dict, ctx: RequestContext) -> None:
             for check in st.checks:
                 if check.element == "Condition" and check.absent and check.key not in absent:
                     absent.append(check.key)
+            decision.tables.append(StatementTable(
+                ref(doc, st.statement, positions=True), st.applies,
+                tuple(CheckRow(_element(check), check.expected,
+                               "absent" if check.absent else check.actual, check.passed,
+                               check.note) for check in st.checks)))
             if st.near_miss:
                 miss = st.failures[0]
-                label = miss.element if miss.element != "Condition" else (
-                    f"Condition {miss.operator} {miss.key}")
                 decision.near_misses.append(NearMiss(
-                    ref(doc, st.statement, positions=True), label, miss.expected,
+                    ref(doc, st.statement, positions=True), _element(miss), miss.expected,
                     "absent" if miss.absent else miss.actual, miss.note))
     decision.absent_keys = absent
+    decision.context = dict(ctx.keys)
+
+
+def _element(check) -> str:
+    return check.element if check.element != "Condition" else (
+        f"Condition {check.operator} {check.key}")
 
 
 def _docs_flat(docs: dict):
