@@ -118,7 +118,8 @@ class Decision:
         if self.invalid:
             return self.invalid[0]
         if self.allowed:
-            return "; ".join(reason.text for reason in self.allowed_by) or "allowed"
+            why = "; ".join(reason.text for reason in self.allowed_by) or "allowed"
+            return f"{why}; then {self.notes[-1]}" if self.error and self.notes else why
         if self.notes:
             return self.notes[0]
         return "; ".join(self.blocked_by) or "no policy or grant allows it"

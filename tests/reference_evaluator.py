@@ -146,6 +146,8 @@ def principal_match(statement: dict, caller: str) -> str | None:
     account, identities = caller_identities(caller)
     if "NotPrincipal" in statement:
         element = statement["NotPrincipal"]
+        if element == "*":  # same syntax as Principal: every principal is excepted
+            return None
         listed = set()
         for kind, values in element.items():
             for value in as_list(values):
@@ -153,7 +155,8 @@ def principal_match(statement: dict, caller: str) -> str | None:
                     value = f"arn:aws:iam::{value}:root"
                 if kind in ("AWS", "Service"):
                     listed.add(value)
-        exempt = all(identity in listed for identity in identities)  # ambiguity 12
+        every_aws = "*" in listed and account is not None  # {"AWS": "*"}: every AWS identity
+        exempt = every_aws or all(identity in listed for identity in identities)  # ambiguity 12
         return None if exempt else "direct"
     element = statement.get("Principal")
     if element is None:

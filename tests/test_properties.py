@@ -21,7 +21,7 @@ from policyengine.language.evaluate import evaluate_policy
 from policyengine.language.principals import caller_from_arn
 
 import reference_evaluator as ref
-from strategies import (A1, A2, ACTIONS, KEY1, condition_policies, policies, requests, statement_list,
+from strategies import (A1, A2, ACTIONS, KEY1, policies, requests, statement_list,
                          statements)
 
 FAST = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -59,7 +59,7 @@ def with_statements(policy: dict, body: list) -> dict:
 # -- a. the engine agrees with the reference evaluator ----------------------------------------------
 
 
-@settings(max_examples=1500, **FAST)
+@settings(max_examples=700, **FAST)
 @given(policy=policies(), request=requests())
 def test_identity_policy_agrees_with_reference(policy, request):
     allows, denies, _ = engine(policy, *request)
@@ -67,7 +67,7 @@ def test_identity_policy_agrees_with_reference(policy, request):
     assert (allows, denies) == (expected.allows, expected.denies)
 
 
-@settings(max_examples=1500, **FAST)
+@settings(max_examples=700, **FAST)
 @given(policy=policies(resource_policy=True), request=requests(resource_policy=True))
 def test_resource_policy_agrees_with_reference(policy, request):
     allows, denies, how = engine(policy, *request, resource_policy=True)
@@ -76,12 +76,50 @@ def test_resource_policy_agrees_with_reference(policy, request):
     assert how == expected.how
 
 
-@settings(max_examples=800, **FAST)
-@given(policy=condition_policies(), request=requests())
-def test_conditions_agree_with_reference(policy, request):
-    allows, denies, _ = engine(policy, *request)
-    expected = ref.evaluate(policy, *request)
+@settings(max_examples=900, **FAST)
+@given(data=st.data(), focus=st.sampled_from(["principals", "resources", "conditions"]))
+def test_focused_policies_agree_with_reference(data, focus):
+    """Statements that vary in one element only, so that element decides far more often."""
+    resource_policy = focus == "principals" or data.draw(st.booleans())
+    policy = data.draw(policies(resource_policy, focus=focus))
+    request = data.draw(requests(resource_policy))
+    allows, denies, how = engine(policy, *request, resource_policy=resource_policy)
+    expected = ref.evaluate(policy, *request, resource_policy=resource_policy)
     assert (allows, denies) == (expected.allows, expected.denies)
+    assert how == expected.how
+
+
+NOT_PRINCIPAL_WILDCARD_BUG = (
+    'engine bug: NotPrincipal "*" / {"AWS": "*"} is read as naming nobody, so the statement '
+    "applies to every caller; NotPrincipal takes the Principal syntax, so it excepts every "
+    "principal (every AWS identity) and the statement applies to no one (no AWS identity)")
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_PRINCIPAL_WILDCARD_BUG)
+@settings(max_examples=100, **FAST)
+@given(data=st.data())
+def test_not_principal_wildcards_agree_with_reference(data):
+    from strategies import not_principals
+
+    statement = {"Effect": data.draw(st.sampled_from(["Allow", "Deny"])),
+                 "NotPrincipal": data.draw(not_principals(wildcards=True)),
+                 "Action": "*", "Resource": "*"}
+    policy = {"Version": "2012-10-17", "Statement": [statement]}
+    request = data.draw(requests(resource_policy=True))
+    allows, denies, how = engine(policy, *request, resource_policy=True)
+    expected = ref.evaluate(policy, *request, resource_policy=True)
+    assert (allows, denies) == (expected.allows, expected.denies)
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_PRINCIPAL_WILDCARD_BUG)
+@pytest.mark.parametrize("not_principal", ["*", {"AWS": "*"}])
+def test_deny_with_not_principal_wildcard_denies_no_one(not_principal):
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "NotPrincipal": not_principal, "Action": "kms:Decrypt",
+         "Resource": "*"}]}
+    _, denies, _ = engine(policy, f"arn:aws:iam::{A1}:user/alice", "kms:Decrypt", KEY1, {},
+                          resource_policy=True)
+    assert not denies
 
 
 # -- b. an explicit Deny is never overridden --------------------------------------------------------
@@ -103,7 +141,7 @@ def applying_deny(draw, request, resource_policy: bool):
     return statement
 
 
-@settings(max_examples=300, **FAST)
+@settings(max_examples=150, **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_explicit_deny_is_never_overridden(data, resource_policy):
     policy = data.draw(policies(resource_policy))
@@ -129,7 +167,7 @@ def test_explicit_deny_is_never_overridden(data, resource_policy):
 # -- c. adding a Deny never turns a non-allow into an allow ----------------------------------------
 
 
-@settings(max_examples=300, **FAST)
+@settings(max_examples=200, **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_adding_a_deny_never_grants(data, resource_policy):
     policy = data.draw(policies(resource_policy))
@@ -151,7 +189,7 @@ def test_adding_a_deny_never_grants(data, resource_policy):
 # -- d. statement order does not matter -------------------------------------------------------------
 
 
-@settings(max_examples=300, **FAST)
+@settings(max_examples=200, **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_statement_order_is_irrelevant(data, resource_policy):
     policy = data.draw(policies(resource_policy, min_statements=2))
@@ -168,7 +206,7 @@ def recase(text: str, flips: list[bool]) -> str:
     return "".join(c.swapcase() if f else c for c, f in zip(text, flips + [False] * len(text)))
 
 
-@settings(max_examples=300, **FAST)
+@settings(max_examples=200, **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_action_case_is_irrelevant(data, resource_policy):
     policy = data.draw(policies(resource_policy))
@@ -191,7 +229,7 @@ def test_action_case_is_irrelevant(data, resource_policy):
 # -- f. splitting an Action list into one statement per action changes nothing -------------------
 
 
-@settings(max_examples=300, **FAST)
+@settings(max_examples=200, **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_splitting_action_lists(data, resource_policy):
     policy = data.draw(policies(resource_policy))
@@ -235,7 +273,7 @@ def both_parsers(text: str):
     return parse_json(text), parse_with_positions(text).value
 
 
-@settings(max_examples=200, **FAST)
+@settings(max_examples=150, **FAST)
 @given(policy=st.one_of(policies(), policies(resource_policy=True)), **JSON_LAYOUT)
 def test_parsers_agree_on_policies(policy, indent, sort_keys, ensure_ascii, separators):
     text = json.dumps(policy, indent=indent, sort_keys=sort_keys, ensure_ascii=ensure_ascii,
@@ -310,7 +348,7 @@ def kms_decide(key_policy, identity, grant_list, caller, action):
 
 
 @needs_catalog
-@settings(max_examples=120, **FAST)
+@settings(max_examples=150, **FAST)
 @given(world=kms_worlds(identity_deny=True))
 def test_kms_identity_deny_is_always_explicit_deny(world):
     from policyengine.decision import Effect
@@ -319,7 +357,7 @@ def test_kms_identity_deny_is_always_explicit_deny(world):
 
 
 @needs_catalog
-@settings(max_examples=120, **FAST)
+@settings(max_examples=150, **FAST)
 @given(world=kms_worlds(identity_deny=False), data=st.data())
 def test_kms_key_policy_deny_never_allows(world, data):
     from policyengine.decision import Effect

@@ -16,7 +16,7 @@ from typing import Any
 from ..decision import Decision
 from . import catalog
 from .authorizer import Part, Who
-from .world import ALIAS_ARN, Key, Request, World, load_policy
+from .world import ALIAS_ARN, KEY_ARN, Key, Request, World, load_policy
 
 ENCRYPT_LIMIT = 4096  # bytes of plaintext Encrypt takes
 CONSTRAINT_PAIRS = 8  # encryption-context pairs per grant constraint
@@ -267,7 +267,7 @@ def _parameters(world, who, request, parts, name):
         blob = _ciphertext(request)
         if blob:
             made_under = blob.get("key")
-            if key is not None and made_under and made_under != key.arn:
+            if key is not None and made_under and not _same_material(made_under, key):
                 return ("IncorrectKeyException",
                         f"the ciphertext was made under {made_under}, not {key.arn}")
             given = _context_for(request, "kms:ReEncryptFrom" if name == "ReEncrypt"
@@ -292,6 +292,16 @@ def _parameters(world, who, request, parts, name):
         if window is not None and not 7 <= int(window) <= 30:
             return ("ValidationException", "PendingWindowInDays must be from 7 to 30")
     return None
+
+
+def _same_material(made_under: str, key: Key) -> bool:
+    """The ciphertext's key, or a related multi-Region key (same key ID and account in another
+    Region: related multi-Region keys share their key material)."""
+    if made_under == key.arn:
+        return True
+    found = KEY_ARN.fullmatch(made_under)
+    return bool(found and key.multi_region and found.group(4) == key.key_id
+                and found.group(3) == key.account)
 
 
 def _create_grant(params: dict, key: Key):
