@@ -7,6 +7,23 @@ the file, line and column. ``str(error)`` renders ``file:line:col: message (at p
 from __future__ import annotations
 
 
+def json_kind(value) -> str:
+    """How messages name a JSON value's type ("a string", "the number 5", ...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, str):
+        return "a string"
+    return type(value).__name__
+
+
 class PolicyEngineError(Exception):
     """Base class for errors about unusable input."""
 

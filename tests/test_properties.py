@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,11 @@ from strategies import (A1, A2, ACTIONS, KEY1, policies, requests, statement_lis
                          statements)
 
 FAST = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def scaled(examples: int) -> int:
+    """Example counts sized for a run well under a minute; PROPERTY_SCALE=20 for a long soak."""
+    return max(1, int(examples * float(os.environ.get("PROPERTY_SCALE", "1"))))
 
 
 def engine(policy: dict, caller: str, action: str, resource: str, ctx: dict,
@@ -59,7 +65,7 @@ def with_statements(policy: dict, body: list) -> dict:
 # -- a. the engine agrees with the reference evaluator ----------------------------------------------
 
 
-@settings(max_examples=700, **FAST)
+@settings(max_examples=scaled(500), **FAST)
 @given(policy=policies(), request=requests())
 def test_identity_policy_agrees_with_reference(policy, request):
     allows, denies, _ = engine(policy, *request)
@@ -67,7 +73,7 @@ def test_identity_policy_agrees_with_reference(policy, request):
     assert (allows, denies) == (expected.allows, expected.denies)
 
 
-@settings(max_examples=700, **FAST)
+@settings(max_examples=scaled(500), **FAST)
 @given(policy=policies(resource_policy=True), request=requests(resource_policy=True))
 def test_resource_policy_agrees_with_reference(policy, request):
     allows, denies, how = engine(policy, *request, resource_policy=True)
@@ -76,7 +82,7 @@ def test_resource_policy_agrees_with_reference(policy, request):
     assert how == expected.how
 
 
-@settings(max_examples=900, **FAST)
+@settings(max_examples=scaled(700), **FAST)
 @given(data=st.data(), focus=st.sampled_from(["principals", "resources", "conditions"]))
 def test_focused_policies_agree_with_reference(data, focus):
     """Statements that vary in one element only, so that element decides far more often."""
@@ -96,7 +102,7 @@ NOT_PRINCIPAL_WILDCARD_BUG = (
 
 
 @pytest.mark.xfail(strict=True, reason=NOT_PRINCIPAL_WILDCARD_BUG)
-@settings(max_examples=100, **FAST)
+@settings(max_examples=100, **FAST)  # fails on its first examples; not scaled
 @given(data=st.data())
 def test_not_principal_wildcards_agree_with_reference(data):
     from strategies import not_principals
@@ -141,7 +147,7 @@ def applying_deny(draw, request, resource_policy: bool):
     return statement
 
 
-@settings(max_examples=150, **FAST)
+@settings(max_examples=scaled(150), **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_explicit_deny_is_never_overridden(data, resource_policy):
     policy = data.draw(policies(resource_policy))
@@ -167,7 +173,7 @@ def test_explicit_deny_is_never_overridden(data, resource_policy):
 # -- c. adding a Deny never turns a non-allow into an allow ----------------------------------------
 
 
-@settings(max_examples=200, **FAST)
+@settings(max_examples=scaled(200), **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_adding_a_deny_never_grants(data, resource_policy):
     policy = data.draw(policies(resource_policy))
@@ -189,7 +195,7 @@ def test_adding_a_deny_never_grants(data, resource_policy):
 # -- d. statement order does not matter -------------------------------------------------------------
 
 
-@settings(max_examples=200, **FAST)
+@settings(max_examples=scaled(200), **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_statement_order_is_irrelevant(data, resource_policy):
     policy = data.draw(policies(resource_policy, min_statements=2))
@@ -206,7 +212,7 @@ def recase(text: str, flips: list[bool]) -> str:
     return "".join(c.swapcase() if f else c for c, f in zip(text, flips + [False] * len(text)))
 
 
-@settings(max_examples=200, **FAST)
+@settings(max_examples=scaled(200), **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_action_case_is_irrelevant(data, resource_policy):
     policy = data.draw(policies(resource_policy))
@@ -229,7 +235,7 @@ def test_action_case_is_irrelevant(data, resource_policy):
 # -- f. splitting an Action list into one statement per action changes nothing -------------------
 
 
-@settings(max_examples=200, **FAST)
+@settings(max_examples=scaled(200), **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_splitting_action_lists(data, resource_policy):
     policy = data.draw(policies(resource_policy))
@@ -273,7 +279,7 @@ def both_parsers(text: str):
     return parse_json(text), parse_with_positions(text).value
 
 
-@settings(max_examples=150, **FAST)
+@settings(max_examples=scaled(150), **FAST)
 @given(policy=st.one_of(policies(), policies(resource_policy=True)), **JSON_LAYOUT)
 def test_parsers_agree_on_policies(policy, indent, sort_keys, ensure_ascii, separators):
     text = json.dumps(policy, indent=indent, sort_keys=sort_keys, ensure_ascii=ensure_ascii,
@@ -282,7 +288,7 @@ def test_parsers_agree_on_policies(policy, indent, sort_keys, ensure_ascii, sepa
     assert fast == positioned == policy
 
 
-@settings(max_examples=200, **FAST)
+@settings(max_examples=scaled(200), **FAST)
 @given(value=json_values, **JSON_LAYOUT)
 def test_parsers_agree_on_any_json(value, indent, sort_keys, ensure_ascii, separators):
     text = json.dumps(value, indent=indent, sort_keys=sort_keys, ensure_ascii=ensure_ascii,
@@ -348,7 +354,7 @@ def kms_decide(key_policy, identity, grant_list, caller, action):
 
 
 @needs_catalog
-@settings(max_examples=150, **FAST)
+@settings(max_examples=scaled(150), **FAST)
 @given(world=kms_worlds(identity_deny=True))
 def test_kms_identity_deny_is_always_explicit_deny(world):
     from policyengine.decision import Effect
@@ -357,7 +363,7 @@ def test_kms_identity_deny_is_always_explicit_deny(world):
 
 
 @needs_catalog
-@settings(max_examples=150, **FAST)
+@settings(max_examples=scaled(150), **FAST)
 @given(world=kms_worlds(identity_deny=False), data=st.data())
 def test_kms_key_policy_deny_never_allows(world, data):
     from policyengine.decision import Effect

@@ -556,7 +556,7 @@ def test_locate_caches_source_maps():
 
 
 def test_parser_is_built_once():
-    assert source._get_parser() is source._get_parser()
+    assert source._build_parser() is source._build_parser()
 
 
 def test_importing_the_module_does_not_import_lark():

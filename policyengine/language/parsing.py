@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..errors import PolicySyntaxError, PolicyValidationError
+from ..errors import PolicySyntaxError, PolicyValidationError, json_kind
 from .ast import ConditionEntry, NameList, Policy, PrincipalElement, Statement
 
 
@@ -124,25 +124,21 @@ def _strings(value: Any, path: str, element: str) -> tuple[str, ...]:
     if isinstance(value, list):
         for index, item in enumerate(value):
             if not isinstance(item, str):
-                raise _fail(f"{element} must hold strings, not {_kind(item)}", f"{path}/{index}")
+                raise _fail(f"{element} must hold strings, not {json_kind(item)}", f"{path}/{index}")
         return tuple(value)
-    raise _fail(f"{element} must be a string or a list of strings, not {_kind(value)}", path)
+    raise _fail(f"{element} must be a string or a list of strings, not {json_kind(value)}", path)
 
-
-def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-            type(None): "null"}.get(type(value), "a number")
 
 
 def build_policy(value: Any, *, text: str | None = None, file: str | None = None) -> Policy:
     if not isinstance(value, dict):
-        raise _fail(f"a policy must be a JSON object, not {_kind(value)}", "")
+        raise _fail(f"a policy must be a JSON object, not {json_kind(value)}", "")
     version = value.get("Version")
     if version is not None and not isinstance(version, str):
-        raise _fail(f"Version must be a string, not {_kind(version)}", "Version")
+        raise _fail(f"Version must be a string, not {json_kind(version)}", "Version")
     policy_id = value.get("Id")
     if policy_id is not None and not isinstance(policy_id, str):
-        raise _fail(f"Id must be a string, not {_kind(policy_id)}", "Id")
+        raise _fail(f"Id must be a string, not {json_kind(policy_id)}", "Id")
     if "Statement" not in value:
         raise _fail("the policy has no Statement element", "Statement")
     raw = value["Statement"]
@@ -152,7 +148,7 @@ def build_policy(value: Any, *, text: str | None = None, file: str | None = None
         statements = tuple(build_statement(item, index, f"Statement/{index}")
                            for index, item in enumerate(raw))
     else:
-        raise _fail(f"Statement must be an object or a list of objects, not {_kind(raw)}",
+        raise _fail(f"Statement must be an object or a list of objects, not {json_kind(raw)}",
                     "Statement")
     return Policy.build(path="", version=version, id=policy_id, statements=statements,
                                   value=value, text=text, file=file)
@@ -160,13 +156,13 @@ def build_policy(value: Any, *, text: str | None = None, file: str | None = None
 
 def build_statement(raw: Any, index: int, path: str) -> Statement:
     if not isinstance(raw, dict):
-        raise _fail(f"a statement must be an object, not {_kind(raw)}", path)
+        raise _fail(f"a statement must be an object, not {json_kind(raw)}", path)
     sid = raw.get("Sid")
     if sid is not None and not isinstance(sid, str):
-        raise _fail(f"Sid must be a string, not {_kind(sid)}", f"{path}/Sid")
+        raise _fail(f"Sid must be a string, not {json_kind(sid)}", f"{path}/Sid")
     effect = raw.get("Effect")
     if effect is not None and not isinstance(effect, str):
-        raise _fail(f"Effect must be a string, not {_kind(effect)}", f"{path}/Effect")
+        raise _fail(f"Effect must be a string, not {json_kind(effect)}", f"{path}/Effect")
     return Statement.build(
         path=path, index=index, sid=sid, effect=effect,
         principal=_principal(raw, path),
@@ -197,7 +193,7 @@ def _principal(raw: dict, path: str) -> PrincipalElement | None:
                                                     entries=())
         if not isinstance(value, dict):
             raise _fail(f'{element} must be "*" or an object such as {{"AWS": ...}}, '
-                        f"not {_kind(value)}", where)
+                        f"not {json_kind(value)}", where)
         entries = tuple((kind, _strings(values, f"{where}/{kind}", f"{element} {kind}"))
                         for kind, values in value.items())
         return PrincipalElement.build(path=where, negated=negated, wildcard=False,
@@ -209,13 +205,13 @@ def _condition(raw: Any, path: str) -> tuple[ConditionEntry, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, dict):
-        raise _fail(f"Condition must be an object, not {_kind(raw)}", path)
+        raise _fail(f"Condition must be an object, not {json_kind(raw)}", path)
     entries = []
     for operator, block in raw.items():
         where = f"{path}/{operator}"
         if not isinstance(block, dict):
             raise _fail(f"the {operator} block must be an object of condition keys, "
-                        f"not {_kind(block)}", where)
+                        f"not {json_kind(block)}", where)
         for key, values in block.items():
             listed = tuple(values) if isinstance(values, list) else (values,)
             entries.append(ConditionEntry.build(

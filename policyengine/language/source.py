@@ -40,6 +40,8 @@ lark.
 
 from __future__ import annotations
 
+import functools
+
 import gc
 import json
 import re
@@ -240,20 +242,7 @@ def _collect_duplicates(root: tuple) -> list[tuple[str, Span]]:
 # -- the lark parser, built once ----------------------------------------------------------------
 
 _local = threading.local()  # per-parse state: nesting depth, whether a key was repeated
-_parser_lock = threading.Lock()
-_parser = None
-
-
-def _get_parser():
-    """The LALR parser with its transformer (built on first use, then cached)."""
-    global _parser
-    if _parser is None:
-        with _parser_lock:
-            if _parser is None:
-                _parser = _build_parser()
-    return _parser
-
-
+@functools.cache  # built on first use (a race only builds it twice)
 def _build_parser():
     from lark import Lark, Transformer
 
@@ -389,7 +378,7 @@ def parse_with_positions(text: str, file: str | None = None) -> SourceMap:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
-    parser = _get_parser()
+    parser = _build_parser()
     from lark.exceptions import UnexpectedInput
 
     _local.depth = 0

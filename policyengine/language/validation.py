@@ -28,6 +28,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator
+from ..errors import json_kind
 
 __all__ = ["POLICY_TYPES", "Violation", "validate_policy", "validate_text"]
 
@@ -134,21 +135,6 @@ _KEY_POLICY_FORBIDDEN = ("aws:resourcetag", "kms:resourcetag", "kms:resourcealia
 _OVERLY_PERMISSIVE_PREFIXES = ("kms:encryptioncontext:", "aws:requesttag/")
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if value is None:
-        return "null"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return type(value).__name__
-
 
 def _join(*parts: Any) -> str:
     return "/".join(str(part) for part in parts if part != "")
@@ -209,7 +195,7 @@ class _Checker:
 
     def policy(self, value: Any) -> None:
         if not isinstance(value, dict):
-            self.add("invalid-type", f"a policy must be a JSON object, not {_kind(value)}", "")
+            self.add("invalid-type", f"a policy must be a JSON object, not {json_kind(value)}", "")
             return
         version = value.get("Version")
         self.variables = version == "2012-10-17"
@@ -234,7 +220,7 @@ class _Checker:
 
     def version(self, item: Any) -> None:
         if not isinstance(item, str):
-            self.add("invalid-type", f"Version must be a string, not {_kind(item)}", "Version")
+            self.add("invalid-type", f"Version must be a string, not {json_kind(item)}", "Version")
             return
         allowed = ("2012-10-17",) if self.type in _ORG else _VERSIONS
         if item not in allowed:
@@ -244,7 +230,7 @@ class _Checker:
 
     def policy_id(self, item: Any) -> None:
         if not isinstance(item, str):
-            self.add("invalid-type", f"Id must be a string, not {_kind(item)}", "Id")
+            self.add("invalid-type", f"Id must be a string, not {json_kind(item)}", "Id")
         if self.type in _IAM:
             # IAM reference_policies_elements_id: "The Id is allowed in resource-based policies,
             # but not in identity-based policies." Organizations' pages neither list nor forbid
@@ -266,13 +252,13 @@ class _Checker:
                 self.statement(item, f"Statement/{index}")
         else:
             self.add("invalid-type", "Statement must be an object or a list of objects, not "
-                     f"{_kind(raw)}", "Statement")
+                     f"{json_kind(raw)}", "Statement")
 
     # -- statements ------------------------------------------------------------------------------
 
     def statement(self, raw: Any, path: str) -> None:
         if not isinstance(raw, dict):
-            self.add("invalid-type", f"a statement must be an object, not {_kind(raw)}", path)
+            self.add("invalid-type", f"a statement must be an object, not {json_kind(raw)}", path)
             return
         effect = raw.get("Effect")
         for name, item in raw.items():
@@ -322,7 +308,7 @@ class _Checker:
 
     def sid(self, item: Any, path: str) -> None:
         if not isinstance(item, str):
-            self.add("invalid-type", f"Sid must be a string, not {_kind(item)}", path)
+            self.add("invalid-type", f"Sid must be a string, not {json_kind(item)}", path)
             return
         # IAM (reference_policies_elements_sid): ASCII letters and digits only, unique within the
         # policy. Organizations validates SCPs/RCPs with the IAM policy grammar (Access Analyzer
@@ -342,7 +328,7 @@ class _Checker:
 
     def effect(self, item: Any, raw: dict, path: str) -> None:
         if not isinstance(item, str):
-            self.add("invalid-type", f"Effect must be a string, not {_kind(item)}", path)
+            self.add("invalid-type", f"Effect must be a string, not {json_kind(item)}", path)
             return
         if item not in ("Allow", "Deny"):
             hint = " (the value is case-sensitive)" if item.lower() in ("allow", "deny") else ""
@@ -395,7 +381,7 @@ class _Checker:
             return
         if not isinstance(item, dict):
             self.add("invalid-type", f'{name} must be "*" or an object such as {{"AWS": ...}}, '
-                     f"not {_kind(item)}", path)
+                     f"not {json_kind(item)}", path)
             return
         if not item:
             self.add("invalid-principal", f"{name} names no principal", path)
@@ -477,24 +463,24 @@ class _Checker:
                 if isinstance(value, str):
                     yield value, where
                 else:
-                    self.add("invalid-type", f"{element} must hold strings, not {_kind(value)}",
+                    self.add("invalid-type", f"{element} must hold strings, not {json_kind(value)}",
                              where)
         else:
             self.add("invalid-type", f"{element} must be a string or a list of strings, not "
-                     f"{_kind(item)}", path)
+                     f"{json_kind(item)}", path)
 
     # -- conditions -------------------------------------------------------------------------------
 
     def condition(self, item: Any, path: str) -> None:
         if not isinstance(item, dict):
-            self.add("invalid-type", f"Condition must be an object, not {_kind(item)}", path)
+            self.add("invalid-type", f"Condition must be an object, not {json_kind(item)}", path)
             return
         for name, block in item.items():
             where = _join(path, name)
             operator = self.operator(name, where)
             if not isinstance(block, dict):
                 self.add("invalid-type", f"the {name} block must be an object of condition keys, "
-                         f"not {_kind(block)}", where)
+                         f"not {json_kind(block)}", where)
                 continue
             for key, values in block.items():
                 self.condition_entry(name, operator, key, values, _join(where, key))
@@ -546,7 +532,7 @@ class _Checker:
             at = _join(path, index) if isinstance(values, list) else path
             if isinstance(value, (dict, list)) or value is None:
                 self.add("invalid-type", "a condition value must be a string, a number or a "
-                         f"boolean, not {_kind(value)}", at)
+                         f"boolean, not {json_kind(value)}", at)
             elif template and isinstance(value, str):
                 self.template(value, at)
 

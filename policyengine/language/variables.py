@@ -25,7 +25,7 @@ not import it.
 
 from __future__ import annotations
 
-import threading
+import functools
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Union
@@ -95,7 +95,7 @@ def parse_template(text: str) -> tuple[Part, ...]:
     from lark.exceptions import UnexpectedInput
 
     try:
-        return _get_parser().parse(text)
+        return _build_parser().parse(text)
     except UnexpectedInput as error:
         raise _describe(text, error) from None
 
@@ -139,19 +139,7 @@ def substitute(
 
 # -- the lark parser, built once ----------------------------------------------------------------
 
-_parser_lock = threading.Lock()
-_parser = None
-
-
-def _get_parser():
-    global _parser
-    if _parser is None:
-        with _parser_lock:
-            if _parser is None:
-                _parser = _build_parser()
-    return _parser
-
-
+@functools.cache  # built on first use (a race only builds it twice)
 def _build_parser():
     from lark import Lark, Transformer
 

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Union
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import PolicyEngineError, ScenarioError
+from ..errors import PolicyEngineError, ScenarioError, json_kind
 from . import models
 from .models import Scenario
 from .yaml_positions import Position, load_yaml
@@ -380,7 +380,7 @@ def load_scenario_text(text: str, *, syntax: str = "yaml",
                 for i, item in enumerate(data)]
     if not isinstance(data, dict):
         allowed = "an object, or an array of objects" if syntax == "json" else "an object"
-        raise at_top(f"the file holds {models._kind(data)}; a scenario file holds {allowed}")
+        raise at_top(f"the file holds {json_kind(data)}; a scenario file holds {allowed}")
     return [_one(data, SourcePositions(data, backend, file=file), file)]
 
 
@@ -388,7 +388,7 @@ def _one(data: Any, positions: SourcePositions, file: str | None
          ) -> tuple[Scenario, SourcePositions]:
     if not isinstance(data, dict):
         where = positions.position(()) or (None, None)
-        raise ScenarioError(f"a scenario is an object, not {models._kind(data)}",
+        raise ScenarioError(f"a scenario is an object, not {json_kind(data)}",
                             json_path=positions.absolute(), file=file, line=where[0],
                             column=where[1])
     return scenario_from_data(data, positions=positions, file=file), positions
@@ -572,7 +572,7 @@ def _message(item: dict, data: Any, parts: tuple) -> str:
     if kind == "extra_forbidden":
         return _unknown_field(str(name), data, parts)
     if kind in _EXPECTED:
-        text = f"expected {_EXPECTED[kind]}, got {models._kind(value)}"
+        text = f"expected {_EXPECTED[kind]}, got {json_kind(value)}"
         if kind == "string_type" and (value is None or isinstance(value, (bool, int, float))):
             text += " (quote it if it is meant as text)"
         return text

@@ -35,6 +35,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..errors import json_kind
+
 __all__ = [
     "FORMAT_VERSION",
     "Expectation",
@@ -182,7 +184,7 @@ def _policy_shape(value: Any) -> Any:
     raise PydanticCustomError(
         "scenario_format",
         "a policy is an object or a string holding policy JSON, not {kind}",
-        {"kind": _kind(value)},
+        {"kind": json_kind(value)},
     )
 
 
@@ -192,21 +194,6 @@ def _levels_shape(value: Any) -> Any:
         return {"levels": [value]}
     return value
 
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, str):
-        return "a string"
-    return type(value).__name__
 
 
 #: A policy, kept raw: a policy object or a string holding policy JSON.
