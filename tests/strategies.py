@@ -17,7 +17,7 @@ KEY2 = f"arn:aws:kms:us-east-1:{A1}:key/2222bbbb-22bb-22bb-22bb-222222222222"
 KEY3 = f"arn:aws:kms:us-west-2:{A2}:key/3333cccc-33cc-33cc-33cc-333333333333"
 ALIAS = f"arn:aws:kms:us-west-2:{A1}:alias/app"
 
-# -- actions ---------------------------------------------------------------------------------------
+# -- actions --------------------------------------------------------------------------------------
 
 ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyPair",
            "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:CreateGrant", "kms:RetireGrant",
@@ -27,7 +27,7 @@ ACTION_PATTERNS = ACTIONS[:-1] + [
     "kms:*", "kms:Gen*", "kms:?ecrypt", "*", "kms:ReEncrypt*", "KMS:decrypt", "kms:*Key",
     "kms:Re?ncrypt*", "s3:*", "kms:Create*", "kms:ReEncrypt", "kms:*crypt*", "kms:G*K?y*"]
 
-# -- resources -------------------------------------------------------------------------------------
+# -- resources ------------------------------------------------------------------------------------
 
 LOGS = "arn:aws:s3:::logs/a:b"  # colons inside the resource part
 RESOURCES = [KEY1, KEY2, KEY3, ALIAS, "*", LOGS]
@@ -42,7 +42,7 @@ RESOURCE_PATTERNS = [
     "arn:aws:s3:::logs/*:b", "arn:aws:s3:*:*:logs/a*", "arn:aws:s3:::logs/${aws:username}:b",
 ]
 
-# -- principals ------------------------------------------------------------------------------------
+# -- principals -----------------------------------------------------------------------------------
 
 CALLERS = [
     f"arn:aws:iam::{A1}:user/alice", f"arn:aws:iam::{A1}:user/Alice", f"arn:aws:iam::{A1}:root",
@@ -59,7 +59,7 @@ AWS_PRINCIPALS = [
 ]
 SERVICES = ["cloudtrail.amazonaws.com", "logs.amazonaws.com"]
 
-# -- condition keys: name as written in policies, families, policy values, request values -----------
+# -- condition keys: name as written in policies, families, policy values, request values ---------
 
 TAGKEYS = ["env", "team", "owner", "Cost"]
 CTXKEYS = ["app", "tenant", "App"]
@@ -69,7 +69,7 @@ KEYS = {
         ["String"],
         ["dev", "ops", "DEV", "d*", "?ps", "${aws:username}", "${aws:username, 'ops'}", "a${*}",
          "${aws:TagKeys}", "${aws:PrincipalTag/team}", "${AWS:UserName}", "${$}{x}",
-         "${aws:MultiFactorAuthAge}", "${aws:SecureTransport}"],
+         "${aws:MultiFactorAuthAge}", "${aws:SecureTransport}", 30, True],
         ["dev", "ops", "Dev", "d*", "a*", "${aws:username}", "30", "true", "${x}"]),
     "aws:username": (["String"], ["alice", "dev", "ALICE", "al*"], ["alice", "dev"]),
     "kms:ViaService": (
@@ -127,25 +127,27 @@ OPERATORS = {
 }
 
 
-@lru_cache(maxsize=None)
-def _sampled(pool: tuple):
-    return st.sampled_from(pool)
+_BUILT: dict = {}
+
+
+def _once(kind: str, pool, build):
+    """Strategies are built once per pool (building them per draw is slow). Keyed by repr, as
+    ``True == 1`` would make equal-looking pools share an entry."""
+    key = (kind, repr(list(pool)))
+    if key not in _BUILT:
+        _BUILT[key] = build()
+    return _BUILT[key]
 
 
 def sampled(pool):
-    """``st.sampled_from``, built once per pool (building strategies per draw is slow)."""
-    return _sampled(tuple(pool))
-
-
-@lru_cache(maxsize=None)
-def _one_or_list(pool: tuple, max_size: int):
-    return st.one_of(st.sampled_from(pool), st.lists(st.sampled_from(pool), min_size=1,
-                                                     max_size=max_size))
+    return _once("sampled", pool, lambda: st.sampled_from(list(pool)))
 
 
 def one_or_list(pool, max_size=3):
     """A single value or a list of 1..max_size values (AWS accepts either)."""
-    return _one_or_list(tuple(pool), max_size)
+    return _once(f"one_or_list{max_size}", pool, lambda: st.one_of(
+        st.sampled_from(list(pool)),
+        st.lists(st.sampled_from(list(pool)), min_size=1, max_size=max_size)))
 
 
 ints = lru_cache(maxsize=None)(st.integers)

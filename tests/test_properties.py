@@ -22,8 +22,8 @@ from policyengine.language.evaluate import evaluate_policy
 from policyengine.language.principals import caller_from_arn
 
 import reference_evaluator as ref
-from strategies import (A1, A2, ACTIONS, KEY1, policies, requests, statement_list,
-                         statements)
+from strategies import (A1, A2, ACTIONS, KEY1, not_principals, policies, requests,
+                        statement_list, statements)
 
 FAST = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -52,7 +52,10 @@ def applying(policy: dict, request, resource_policy: bool = False):
     """The applying statements by content: (sorted allow statements, sorted deny statements)."""
     allows, denies, _ = engine(policy, *request, resource_policy=resource_policy)
     body = statement_list(policy)
-    canon = lambda indexes: sorted(json.dumps(body[i], sort_keys=True) for i in indexes)  # noqa
+
+    def canon(indexes):
+        return sorted(json.dumps(body[i], sort_keys=True) for i in indexes)
+
     return canon(allows), canon(denies)
 
 
@@ -62,12 +65,13 @@ def with_statements(policy: dict, body: list) -> dict:
     return out
 
 
-# -- a. the engine agrees with the reference evaluator ----------------------------------------------
+# -- a. the engine agrees with the reference evaluator --------------------------------------------
 
 
 @settings(max_examples=scaled(500), **FAST)
 @given(policy=policies(), request=requests())
 def test_identity_policy_agrees_with_reference(policy, request):
+    """Identity policies: the same Allow and Deny statements apply as in the reference."""
     allows, denies, _ = engine(policy, *request)
     expected = ref.evaluate(policy, *request)
     assert (allows, denies) == (expected.allows, expected.denies)
@@ -76,6 +80,7 @@ def test_identity_policy_agrees_with_reference(policy, request):
 @settings(max_examples=scaled(500), **FAST)
 @given(policy=policies(resource_policy=True), request=requests(resource_policy=True))
 def test_resource_policy_agrees_with_reference(policy, request):
+    """Resource (key) policies: same statements, and the principal named the same way."""
     allows, denies, how = engine(policy, *request, resource_policy=True)
     expected = ref.evaluate(policy, *request, resource_policy=True)
     assert (allows, denies) == (expected.allows, expected.denies)
@@ -95,18 +100,10 @@ def test_focused_policies_agree_with_reference(data, focus):
     assert how == expected.how
 
 
-NOT_PRINCIPAL_WILDCARD_BUG = (
-    'engine bug: NotPrincipal "*" / {"AWS": "*"} is read as naming nobody, so the statement '
-    "applies to every caller; NotPrincipal takes the Principal syntax, so it excepts every "
-    "principal (every AWS identity) and the statement applies to no one (no AWS identity)")
-
-
-@pytest.mark.xfail(strict=True, reason=NOT_PRINCIPAL_WILDCARD_BUG)
 @settings(max_examples=100, **FAST)  # fails on its first examples; not scaled
 @given(data=st.data())
 def test_not_principal_wildcards_agree_with_reference(data):
-    from strategies import not_principals
-
+    """NotPrincipal "*" / {"AWS": "*"} except every principal (every AWS identity)."""
     statement = {"Effect": data.draw(st.sampled_from(["Allow", "Deny"])),
                  "NotPrincipal": data.draw(not_principals(wildcards=True)),
                  "Action": "*", "Resource": "*"}
@@ -117,9 +114,10 @@ def test_not_principal_wildcards_agree_with_reference(data):
     assert (allows, denies) == (expected.allows, expected.denies)
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_PRINCIPAL_WILDCARD_BUG)
 @pytest.mark.parametrize("not_principal", ["*", {"AWS": "*"}])
 def test_deny_with_not_principal_wildcard_denies_no_one(not_principal):
+    """NotPrincipal takes the Principal syntax: "*" excepts everyone, so the Deny applies to
+    no one (a bug the reference evaluator found)."""
     policy = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Deny", "NotPrincipal": not_principal, "Action": "kms:Decrypt",
          "Resource": "*"}]}
@@ -128,7 +126,7 @@ def test_deny_with_not_principal_wildcard_denies_no_one(not_principal):
     assert not denies
 
 
-# -- b. an explicit Deny is never overridden --------------------------------------------------------
+# -- b. an explicit Deny is never overridden ------------------------------------------------------
 
 
 @st.composite
@@ -150,6 +148,7 @@ def applying_deny(draw, request, resource_policy: bool):
 @settings(max_examples=scaled(150), **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_explicit_deny_is_never_overridden(data, resource_policy):
+    """Adding Allow statements anywhere keeps every applying Deny applying."""
     policy = data.draw(policies(resource_policy))
     request = data.draw(requests(resource_policy))
     body = statement_list(policy)
@@ -170,12 +169,13 @@ def test_explicit_deny_is_never_overridden(data, resource_policy):
     assert denies
 
 
-# -- c. adding a Deny never turns a non-allow into an allow ----------------------------------------
+# -- c. adding a Deny never turns a non-allow into an allow ---------------------------------------
 
 
 @settings(max_examples=scaled(200), **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_adding_a_deny_never_grants(data, resource_policy):
+    """Adding a Deny statement never adds an applying Allow, and never makes `allowed` true."""
     policy = data.draw(policies(resource_policy))
     request = data.draw(requests(resource_policy))
     body = statement_list(policy)
@@ -192,12 +192,13 @@ def test_adding_a_deny_never_grants(data, resource_policy):
     assert applying(changed, request, resource_policy)[0] == before_canon[0]
 
 
-# -- d. statement order does not matter -------------------------------------------------------------
+# -- d. statement order does not matter -----------------------------------------------------------
 
 
 @settings(max_examples=scaled(200), **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_statement_order_is_irrelevant(data, resource_policy):
+    """Shuffling the statements leaves the same statements (by content) applying."""
     policy = data.draw(policies(resource_policy, min_statements=2))
     request = data.draw(requests(resource_policy))
     shuffled = data.draw(st.permutations(statement_list(policy)))
@@ -205,7 +206,7 @@ def test_statement_order_is_irrelevant(data, resource_policy):
             == applying(policy, request, resource_policy))
 
 
-# -- e. the letter case of action names does not matter ---------------------------------------------
+# -- e. the letter case of action names does not matter -------------------------------------------
 
 
 def recase(text: str, flips: list[bool]) -> str:
@@ -215,6 +216,7 @@ def recase(text: str, flips: list[bool]) -> str:
 @settings(max_examples=scaled(200), **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_action_case_is_irrelevant(data, resource_policy):
+    """Random letter case in Action / NotAction and in the request's action changes nothing."""
     policy = data.draw(policies(resource_policy))
     caller, action, resource, ctx = data.draw(requests(resource_policy))
     flips = st.lists(st.booleans(), max_size=30)
@@ -232,12 +234,13 @@ def test_action_case_is_irrelevant(data, resource_policy):
     assert got == expected
 
 
-# -- f. splitting an Action list into one statement per action changes nothing -------------------
+# -- f. splitting an Action list into one statement per action changes nothing --------------------
 
 
 @settings(max_examples=scaled(200), **FAST)
 @given(data=st.data(), resource_policy=st.booleans())
 def test_splitting_action_lists(data, resource_policy):
+    """One statement per Action entry (all else equal) allows / denies exactly as the list."""
     policy = data.draw(policies(resource_policy))
     request = data.draw(requests(resource_policy))
     split = []
@@ -253,7 +256,7 @@ def test_splitting_action_lists(data, resource_policy):
     assert (bool(allows), bool(denies)) == (bool(allows2), bool(denies2))
 
 
-# -- g. the two JSON parsers agree -------------------------------------------------------------------
+# -- g. the two JSON parsers agree ----------------------------------------------------------------
 
 JSON_LAYOUT = dict(
     indent=st.sampled_from([None, 0, 1, 2, 4, "\t", " \n "]),
@@ -282,6 +285,7 @@ def both_parsers(text: str):
 @settings(max_examples=scaled(150), **FAST)
 @given(policy=st.one_of(policies(), policies(resource_policy=True)), **JSON_LAYOUT)
 def test_parsers_agree_on_policies(policy, indent, sort_keys, ensure_ascii, separators):
+    """parse_json and the positioned parser read any layout of a policy as the same value."""
     text = json.dumps(policy, indent=indent, sort_keys=sort_keys, ensure_ascii=ensure_ascii,
                       separators=separators)
     fast, positioned = both_parsers(text)
@@ -291,6 +295,7 @@ def test_parsers_agree_on_policies(policy, indent, sort_keys, ensure_ascii, sepa
 @settings(max_examples=scaled(200), **FAST)
 @given(value=json_values, **JSON_LAYOUT)
 def test_parsers_agree_on_any_json(value, indent, sort_keys, ensure_ascii, separators):
+    """The same for arbitrary JSON: unicode strings, big integers, floats, nesting."""
     text = json.dumps(value, indent=indent, sort_keys=sort_keys, ensure_ascii=ensure_ascii,
                       separators=separators)
     fast, positioned = both_parsers(text)
@@ -298,7 +303,7 @@ def test_parsers_agree_on_any_json(value, indent, sort_keys, ensure_ascii, separ
     assert json.dumps(fast, sort_keys=True) == json.dumps(positioned, sort_keys=True)
 
 
-# -- KMS: explicit denies and the key policy ---------------------------------------------------------
+# -- KMS: explicit denies and the key policy ------------------------------------------------------
 
 CATALOG = Path(__file__).resolve().parents[1] / "policyengine" / "kms" / "data" / "catalog.json"
 needs_catalog = pytest.mark.skipif(not CATALOG.exists(),
@@ -357,6 +362,7 @@ def kms_decide(key_policy, identity, grant_list, caller, action):
 @settings(max_examples=scaled(150), **FAST)
 @given(world=kms_worlds(identity_deny=True))
 def test_kms_identity_deny_is_always_explicit_deny(world):
+    """An applying identity-policy Deny wins over key-policy statements and grants."""
     from policyengine.decision import Effect
 
     assert kms_decide(*world).effect is Effect.EXPLICIT_DENY
@@ -366,6 +372,8 @@ def test_kms_identity_deny_is_always_explicit_deny(world):
 @settings(max_examples=scaled(150), **FAST)
 @given(world=kms_worlds(identity_deny=False), data=st.data())
 def test_kms_key_policy_deny_never_allows(world, data):
+    """A Deny added to the key policy never turns a denial into Allow, nor an ExplicitDeny
+    into anything else."""
     from policyengine.decision import Effect
 
     key_policy, identity, grant_list, caller, action = world

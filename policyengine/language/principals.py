@@ -125,6 +125,9 @@ class CompiledPrincipal:
 
     def match(self, caller: Caller) -> PrincipalMatch | None:
         if self.negated:
+            # "*" excepts everyone; {"AWS": "*"} every AWS identity (not services)
+            if self.wildcard or (self.aws_wildcard and not caller.is_service):
+                return None
             if set(caller.identities()) <= self.listed:
                 return None
             return PrincipalMatch("any", "NotPrincipal")
