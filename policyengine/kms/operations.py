@@ -21,6 +21,7 @@ from .world import ALIAS_ARN, KEY_ARN, Key, Request, World, load_policy
 ENCRYPT_LIMIT = 4096  # bytes of plaintext Encrypt takes
 CONSTRAINT_PAIRS = 8  # encryption-context pairs per grant constraint
 CONSTRAINT_VALUE = 384  # characters per constraint value
+ROTATION_OPERATIONS = {"EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand"}
 
 
 # -- which authorisations ------------------------------------------------------------------------
@@ -250,13 +251,24 @@ def _key_state(world, who, request, parts, name):
 
 
 def _key_usage(world, who, request, parts, name):
+    """The key's usage and spec must fit the operation: a cryptographic operation fails with
+    InvalidKeyUsageException, any other with UnsupportedOperationException."""
     info = catalog.operation(name)
-    usages = getattr(info, "key_usages", ()) or ()
+    usages, specs = info.key_usages, info.key_specs
     for part in parts:
-        if part.key is not None and usages and part.key.usage not in usages:
+        key = part.key
+        if key is None:
+            continue
+        if usages and key.usage not in usages:
             return ("InvalidKeyUsageException",
                     f"{name} needs a key with usage {' or '.join(usages)}; "
-                    f"{part.key.arn} has {part.key.usage}")
+                    f"{key.arn} has {key.usage}")
+        if specs and key.spec not in specs:
+            error = "InvalidKeyUsageException" if usages else "UnsupportedOperationException"
+            return (error, f"{name} does not work with a {key.spec} key")
+        if name in ROTATION_OPERATIONS and key.multi_region_type == "REPLICA":
+            return ("UnsupportedOperationException",
+                    "rotation of related multi-Region keys is set on the primary key")
     return None
 
 
