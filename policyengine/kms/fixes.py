@@ -111,6 +111,12 @@ def _candidates(world: World, request: Request, decision: Decision) -> Iterator[
         named = identity or request.principal
         direct = dict(_statement(mine, "*"), Principal={"AWS": named})
         if same_account:
+            enable = dict(_statement(mine, "*"),
+                          Principal={"AWS": f"arn:aws:iam::{caller.account}:root"})
+            yield (f"enable IAM policies for account {caller.account} in the key policy of "
+                   f"{key.arn} (an account-principal statement for {', '.join(mine)})",
+                   [{"add_statement": {"key": key.arn, "statement": enable}}],
+                   _add_key_statement(world, key, enable), request)
             yield (f"add a statement to the key policy of {key.arn} that allows {named} "
                    f"{', '.join(mine)}",
                    [{"add_statement": {"key": key.arn, "statement": direct}}],

@@ -38,11 +38,15 @@ def render_check(results, summary: dict, *, quiet: bool = False) -> str:
                          f"{', '.join(q['reaching']) or 'none'}; answer key: "
                          f"{', '.join(q['answer']) or 'none'}")
             for label, option in sorted((q.get("options") or {}).items()):
-                lines.append(f"           {label}: {option['decision']} — {option['summary']}")
+                text = f" {option['text']}" if option.get("text") else ""
+                lines.append(f"           {label}.{text}")
+                lines.append(f"              → {option['decision']} — {option['summary']}")
+    wrong = sum(1 for r in results if r.question is not None and not r.question["passed"])
     lines.append(
         f"{summary['files']} scenario(s), {summary['requests']} request(s): "
         f"{summary['passed']} passed, {summary['failed']} failed, "
-        f"{summary['errors']} unusable")
+        f"{summary['errors']} unusable"
+        + (f"; {wrong} question(s) whose answer key is wrong" if wrong else ""))
     return "\n".join(lines)
 
 
