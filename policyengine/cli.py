@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("name", choices=("scenario",))
+
+    from .lint.cli import add_lint_commands  # `lint` and `rules` live in policyengine.lint
+
+    add_lint_commands(commands)
     return parser
 
 
@@ -69,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_UNUSABLE
     try:
+        if hasattr(args, "run_command"):  # lint, rules
+            return args.run_command(args)
         return {"check": _check, "explain": _explain, "eval": _eval,
                 "schema": _schema}[args.command](args)
     except PolicyEngineError as error:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ..decision import Decision
+from ..errors import PolicyEngineError
 from .moto_requests import (CallError, Mapped, denial, invalid_error, is_read, map_call,
                             named_aliases, not_found, operation_error)
 from .moto_state import GrantRecord, Snapshot, build_snapshot
@@ -59,7 +60,8 @@ class Record:
     effect: str  # "Allow", "ExplicitDeny", "ImplicitDeny"
     error: str | None  # the error the call ended with (None: it went on to moto)
     message: str
-    decision: Decision  # the engine's decision (shared, read-only): .summary, .to_dict()
+    decision: Decision | None  # the engine's decision (shared, read-only): .summary,
+    # .to_dict(); None when the call was refused before deciding (credentials, ciphertext)
 
     @property
     def allowed(self) -> bool:
@@ -143,31 +145,52 @@ class Enforcer:
         snap = self.snapshot()
         caller = snap.caller(response.access_key, account, get_partition(region))
         response._policyengine_caller = caller
-        if not caller.active:
-            raise CallError("UnrecognizedClientException",
-                            "The security token included in the request is invalid.")
-        if self._materialise(named_aliases(body), snap, account, region):
-            snap = self.snapshot()
-
-        mapped = map_call(operation, body, caller_arn=caller.arn, caller_account=caller.account,
-                          session_policy=caller.session_policy, region=region,
-                          world=snap.world(caller.account), snapshot=snap, context=self.context)
-        key_account = mapped.key.account if mapped.key is not None else caller.account
-        world = snap.world(caller.account, key_account)
-        decision = authorize(world, mapped.request)
-        problem = self._outcome(decision, mapped, world, snap, caller.arn, region, account)
-        self.log.append(Record(operation, caller.arn, decision.resource, decision.effect.value,
-                               problem.code if problem else None,
-                               problem.message if problem else decision.summary, decision))
-        if problem is not None:
-            self.stats["failed"] += 1
-            if not self.audit:
-                raise problem
+        try:
+            if not caller.active:
+                raise CallError("UnrecognizedClientException",
+                                "The security token included in the request is invalid.")
+            if self._materialise(named_aliases(body, account, region), snap, account, region):
+                snap = self.snapshot()
+            mapped = map_call(operation, body, caller_arn=caller.arn,
+                              caller_account=caller.account,
+                              session_policy=caller.session_policy, region=region,
+                              world=snap.world(region, caller.account), snapshot=snap,
+                              context=self.context, partition=get_partition(region))
+        except CallError as problem:  # refused before any decision (credentials, ciphertext)
+            effect = "ImplicitDeny" if problem.code == "AccessDeniedException" else "Error"
+            self._refuse(response, Record(operation, caller.arn, "*", effect, problem.code,
+                                          problem.message, None), problem)
             return
-        if mapped.key is not None and mapped.key.account != account and not self.audit:
-            # A key in another account (by key ARN, or named by the ciphertext): moto serves a
-            # call from the caller's account's backend, so send it to the key's.
+        key_account = mapped.key.account if mapped.key is not None else caller.account
+        world = snap.world(region, caller.account, key_account)
+        try:
+            decision = authorize(world, mapped.request)
+        except PolicyEngineError as error:  # a request the engine cannot read
+            problem = CallError("ValidationException", str(error))
+            self._refuse(response, Record(operation, caller.arn, "*", "Error", problem.code,
+                                          problem.message, None), problem)
+            return
+        problem = self._outcome(decision, mapped, world, snap, caller.arn, region, account)
+        record = Record(operation, caller.arn, decision.resource, decision.effect.value,
+                        problem.code if problem else None,
+                        problem.message if problem else decision.summary, decision)
+        if problem is not None:
+            self._refuse(response, record, problem)
+            return
+        self.log.append(record)
+        if (mapped.key is not None and mapped.key.account != account and not self.audit
+                and any(part.resource == mapped.key.arn for part in decision.parts or [decision])):
+            # The call acts on a key in another account (by key ARN, or named by the
+            # ciphertext), and may: moto serves a call from the caller's account's backend, so
+            # send it to the key's.
             response.current_account = mapped.key.account
+
+    def _refuse(self, response, record: Record, problem: CallError) -> None:
+        self.log.append(record)
+        self.stats["failed"] += 1
+        if not self.audit:
+            response._policyengine_refused = True  # nothing changed: keep the World
+            raise problem
 
     def _outcome(self, decision: Decision, mapped: Mapped, world, snap: Snapshot,
                  caller_arn: str, region: str, account: str) -> CallError | None:
@@ -198,22 +221,27 @@ class Enforcer:
 
         made = False
         for alias in aliases:
-            if alias in RESERVED_ALIASES and snap.world().alias_target(alias, account,
-                                                                       region) is None:
+            if alias in RESERVED_ALIASES and snap.world(region).alias_target(
+                    alias, account, region) is None:
                 kms_backends[account][region].get_key_id_from_alias(alias)
                 made = True
         if made:
             self.invalidate()
         return made
 
+    @staticmethod
+    def _action(response) -> str:
+        try:
+            return response._get_action() or ""
+        except Exception:  # pragma: no cover - a service without actions
+            return ""
+
     def after(self, response, result) -> None:
         """After any moto call: invalidate the World if it may have changed state; remember
-        when grants were created (for ``grant_delay``) and by which account."""
-        try:
-            action = response._get_action()
-        except Exception:  # pragma: no cover - a service without actions
-            action = ""
-        if action and is_read(action):
+        when grants were created (for ``grant_delay``) and by which account. (A World built
+        while a call was changing state carries the older generation, so it is rebuilt.)"""
+        action = self._action(response)
+        if is_read(action) or getattr(response, "_policyengine_refused", False):
             return
         self.invalidate()
         if action == "CreateGrant" and getattr(response, "service_name", "") == "kms":

@@ -17,6 +17,7 @@ from ..decision import Decision, Effect
 from ..kms import catalog
 from ..kms.world import ALIAS_ARN, KEY_ARN, Key, Request, World
 
+_KEY_NAMES = ("KeyId", "SourceKeyId", "DestinationKeyId", "TargetKeyId", "AliasName")
 KEY_ID_LENGTH = 36  # bytes of the key ID at the start of a moto ciphertext blob
 HEADER_LENGTH = KEY_ID_LENGTH + 12 + 16
 
@@ -74,9 +75,18 @@ def decode_ciphertext(blob: Any) -> str | None:
 
 def map_call(operation: str, body: dict, *, caller_arn: str, caller_account: str,
              session_policy: Any, region: str, world: World, snapshot,
-             context: dict | None = None) -> Mapped:
+             context: dict | None = None, partition: str = "aws") -> Mapped:
     """Build the policyengine request for one KMS API call."""
     params = {name: value for name, value in body.items() if name not in _LEFT_OUT}
+    # A key ID or alias name means the key in the caller's account *and the Region the request
+    # is sent to*; the engine's World spans Regions, so name them by ARN.
+    for name in _KEY_NAMES:
+        value = params.get(name)
+        if isinstance(value, str) and value and not value.startswith("arn:"):
+            if name == "AliasName" and not value.startswith("alias/"):
+                continue  # not an alias name: moto refuses it (ValidationException)
+            kind = "" if value.startswith("alias/") else "key/"
+            params[name] = f"arn:{partition}:kms:{region}:{caller_account}:{kind}{value}"
     if "CustomerMasterKeySpec" in params and "KeySpec" not in params:
         params["KeySpec"] = params["CustomerMasterKeySpec"]
     from_ciphertext = False
@@ -114,6 +124,10 @@ def map_call(operation: str, body: dict, *, caller_arn: str, caller_account: str
                 key = found
                 break
 
+    tokens = tuple(body.get("GrantTokens") or ())
+    if operation == "RetireGrant" and isinstance(body.get("GrantToken"), str):
+        tokens += (body["GrantToken"],)  # the token that names the grant makes it effective
+
     request_context = {"aws:RequestedRegion": region}
     request_context.update(context or {})
     request = Request(
@@ -121,7 +135,7 @@ def map_call(operation: str, body: dict, *, caller_arn: str, caller_account: str
         operation=operation,
         encryption_context=body.get("EncryptionContext") if operation not in (
             "ReEncrypt", "CreateGrant") else None,
-        grant_tokens=tuple(body.get("GrantTokens") or ()),
+        grant_tokens=tokens,
         params=params,
         context=request_context,
         session_policy=session_policy,
@@ -143,18 +157,20 @@ def _names(operation: str, params: dict) -> list:
     return [params[name] for name in order if params.get(name)]
 
 
-def named_aliases(body: dict) -> list[str]:
-    """Alias names the call uses (to materialise moto's reserved ``alias/aws/*`` keys)."""
+def named_aliases(body: dict, account: str, region: str) -> list[str]:
+    """Alias names the call uses in ``account`` and ``region`` (moto creates the keys behind its
+    reserved ``alias/aws/*`` names on first use)."""
     found = []
     for name in ("KeyId", "TargetKeyId", "DestinationKeyId", "SourceKeyId"):
         value = body.get(name)
-        if isinstance(value, str):
-            if value.startswith("alias/"):
-                found.append(value)
-            else:
-                match = ALIAS_ARN.fullmatch(value)
-                if match:
-                    found.append(match.group(4))
+        if not isinstance(value, str):
+            continue
+        if value.startswith("alias/"):
+            found.append(value)
+        else:
+            match = ALIAS_ARN.fullmatch(value)
+            if match and match.group(2) == region and match.group(3) == account:
+                found.append(match.group(4))
     return found
 
 
@@ -268,7 +284,8 @@ def invalid_error(decision: Decision) -> CallError:
 
 def not_found(mapped: Mapped, decision: Decision, region: str, account: str) -> CallError:
     """NotFoundException, worded as moto and AWS word it."""
-    part = deciding_part(decision)
+    part = next((p for p in decision.parts or [decision] if p.error == "NotFoundException"),
+                deciding_part(decision))
     name = part.resource or "*"
     if name == "*" or not name:
         return CallError("ValidationException", "1 validation error detected: Value null at "

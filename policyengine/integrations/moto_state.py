@@ -90,13 +90,16 @@ class Snapshot:
     _callers: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def world(self, caller_account: str | None = None, key_account: str | None = None) -> World:
-        """The World for a caller in ``caller_account`` using a key of ``key_account``.
+    def world(self, region: str, caller_account: str | None = None,
+              key_account: str | None = None) -> World:
+        """The World a call sent to ``region`` is decided in: the keys of that Region (a KMS
+        call only ever reaches keys of the Region it is sent to; alias names and key IDs then
+        resolve there), every principal.
 
-        Without an organization there is one World; with one, SCPs follow the caller's account
-        and RCPs the key's account (the engine holds one set of levels of each per World).
+        With an organization, SCPs follow the caller's account and RCPs the key's account (the
+        engine holds one set of levels of each per World).
         """
-        index = (caller_account, key_account) if self.org is not None else None
+        index = (region, caller_account, key_account) if self.org is not None else region
         found = self._worlds.get(index)
         if found is None:
             with self._lock:
@@ -104,19 +107,21 @@ class Snapshot:
                 if found is None:
                     organization = (self.org.organization(caller_account, key_account)
                                     if self.org is not None else None)
-                    found = World(self.keys, self.principals, organization)
+                    keys = [key for key in self.keys if key.region == region]
+                    found = World(keys, self.principals, organization)
                     self._worlds[index] = found
         return found
 
     def key_by_id(self, key_id: str, region: str, account: str) -> Key | None:
-        """A key by its bare ID (as a ciphertext names it): the caller's account first."""
+        """A key of ``region`` by its bare ID (as a ciphertext names it): the caller's account
+        first."""
         candidates = self.by_key_id.get(key_id)
         if not candidates and len(key_id) == 36:  # moto cuts "mrk-" IDs to 36 characters
             candidates = [k for kid, keys in self.by_key_id.items() if kid.startswith(key_id)
                           for k in keys]
-        if not candidates:
+        in_region = [k for k in candidates or () if k.region == region]
+        if not in_region:
             return None
-        in_region = [k for k in candidates if k.region == region] or candidates
         return next((k for k in in_region if k.account == account), in_region[0])
 
     def caller(self, access_key: str, account: str, partition: str = "aws") -> Caller:

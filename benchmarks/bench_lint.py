@@ -1,0 +1,191 @@
+"""Benchmarks of ``policyengine lint``: policies linted per second, and whole-process time.
+
+    python benchmarks/bench_lint.py              # everything
+    python benchmarks/bench_lint.py throughput   # policies/s on typical 1-4 KB key policies
+    python benchmarks/bench_lint.py process      # `policyengine lint FILE` as a new process
+
+Targets (issue 4): at least 2,000 typical key policies a second, and at most 250 ms for the
+whole process on one small file. Nothing here is asserted (design.md: speed is measured, never
+asserted in a timed test). Each figure is the best of several runs, in CPU time for the
+in-process figures (other processes on the machine do not count) and in wall-clock time for the
+process figures; the in-process figures also give the ratio to ``json.loads`` of the same text,
+which makes them comparable between machines. The process figures are given with Python's
+bytecode cache (as for an installed package; kept in a temporary folder, not in the source tree)
+and without it (``PYTHONDONTWRITEBYTECODE``, as in some CI containers).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from policyengine.language.compile import _compile  # noqa: E402
+from policyengine.language.parsing import build_policy, parse_json  # noqa: E402
+from policyengine.language.validation import validate_policy  # noqa: E402
+from policyengine.lint.config import Config  # noqa: E402
+from policyengine.lint.runner import Linter  # noqa: E402
+
+ACCOUNT = "111122223333"
+ADMIN_ACTIONS = ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*",
+                 "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*",
+                 "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
+                 "kms:CancelKeyDeletion"]
+USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+               "kms:DescribeKey"]
+
+
+def typical_key_policy(i: int) -> str:
+    """A key policy as teams write them (1-4 KB): the account statement, administrators, key
+    users (some through services only), AWS-service grants, sometimes a service principal
+    scoped to the account, sometimes an organization guardrail. Every policy is different
+    (names, counts, shapes), so no cache can serve one policy for another."""
+    admins = [f"arn:aws:iam::{ACCOUNT}:role/KeyAdmin{i}-{j}" for j in range(1 + i % 3)]
+    users = [f"arn:aws:iam::{ACCOUNT}:role/App{i}-{j}" for j in range(1 + i % 7)]
+    statements = [
+        {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+         "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*",
+         "Resource": "*"},
+        {"Sid": "Allow access for Key Administrators", "Effect": "Allow",
+         "Principal": {"AWS": admins}, "Action": ADMIN_ACTIONS, "Resource": "*"},
+        {"Sid": "Allow use of the key", "Effect": "Allow", "Principal": {"AWS": users},
+         "Action": USE_ACTIONS, "Resource": "*"},
+        {"Sid": "Allow attachment of persistent resources", "Effect": "Allow",
+         "Principal": {"AWS": users},
+         "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], "Resource": "*",
+         "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}},
+    ]
+    if i % 2:
+        statements[2]["Condition"] = {"StringEquals": {"kms:ViaService": [
+            "s3.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com"]}}
+    if i % 3 == 0:
+        statements.append({
+            "Sid": "AllowCloudWatchLogs", "Effect": "Allow",
+            "Principal": {"Service": "logs.eu-west-1.amazonaws.com"},
+            "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                       "kms:Describe*"], "Resource": "*",
+            "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn":
+                                      f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:app-{i}-*"}}})
+    if i % 4 == 0:
+        statements.append({
+            "Sid": "DenyOutsideOrganization", "Effect": "Deny", "Principal": "*",
+            "Action": ["kms:Decrypt", "kms:ReEncryptFrom"], "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": f"o-exampleorg{i % 97:03d}"},
+                          "Bool": {"aws:PrincipalIsAWSService": "false"}}})
+    return json.dumps({"Version": "2012-10-17", "Id": f"key-policy-{i}",
+                       "Statement": statements}, indent=2)
+
+
+def best_cpu(fn, repeat: int = 5) -> float:
+    """Best CPU seconds of ``fn()`` over ``repeat`` runs (garbage collected in between)."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        started = time.process_time()
+        fn()
+        times.append(time.process_time() - started)
+    return min(times)
+
+
+def throughput(count: int = 2000) -> None:
+    texts = [typical_key_policy(i) for i in range(count)]
+    sizes = [len(t) for t in texts]
+    linter = Linter(Config())
+    findings = sum(len(linter.lint_text(t, "policy.json")) for t in texts[:50])
+
+    def run_lint():
+        for text in texts:
+            linter.lint_text(text, "policy.json")
+
+    def run_engine():
+        for text in texts:
+            value = parse_json(text)
+            validate_policy(value, "key", text=text)
+            _compile(build_policy(value, text=text))
+
+    def run_json():
+        for text in texts:
+            json.loads(text)
+
+    lint = best_cpu(run_lint) / count
+    engine = best_cpu(run_engine) / count
+    base = best_cpu(run_json) / count
+    print(f"typical key policies: {count} different ones, {min(sizes):,}-{max(sizes):,} bytes "
+          f"(median {int(statistics.median(sizes)):,}); findings in the first 50: {findings}")
+    print(f"  lint (all {len(linter.rules)} rules)   {1 / lint:8,.0f} policies/s  "
+          f"{lint * 1e6:7.0f} us/policy  {lint / base:5.1f}x json.loads")
+    print(f"  of which the engine      {1 / engine:8,.0f} policies/s  {engine * 1e6:7.0f} us/policy"
+          f"  {engine / base:5.1f}x json.loads  (parse + validate_policy + compile)")
+    print(f"  json.loads               {1 / base:8,.0f} policies/s  {base * 1e6:7.0f} us/policy")
+    print("  target: >= 2,000 policies/s")
+
+
+def _wall(command: list[str], runs: int, cwd: Path, env: dict) -> list[float]:
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=env)  # warm-up: fills the bytecode cache when there is one
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env=env)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def process(runs: int = 15) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        clean = Path(folder, "clean.json")
+        clean.write_text(typical_key_policy(3))
+        dirty = Path(folder, "public.json")
+        value = json.loads(typical_key_policy(3))
+        value["Statement"][2]["Principal"] = "*"
+        dirty.write_text(json.dumps(value, indent=2))
+        env_cwd = Path(folder)
+        python = [sys.executable]
+        entry = python + ["-c", "import sys; sys.path.insert(0, %r); "
+                                "from policyengine.cli import main; sys.exit(main())"
+                          % str(ROOT)]
+        rows = [
+            ("python -c pass (the interpreter alone)", python + ["-c", "pass"]),
+            ("import policyengine.cli", python + ["-c", "import sys; sys.path.insert(0, %r); "
+                                                  "import policyengine.cli" % str(ROOT)]),
+            ("policyengine lint clean.json", entry + ["lint", str(clean)]),
+            ("policyengine lint public.json (findings, positions)",
+             entry + ["lint", str(dirty)]),
+            ("policyengine lint clean.json --format sarif",
+             entry + ["lint", str(clean), "--format", "sarif"]),
+        ]
+        cache = Path(folder, "pycache")
+        warm = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        warm["PYTHONPYCACHEPREFIX"] = str(cache)  # compiled once, as after `pip install`
+        cold = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        cold.pop("PYTHONPYCACHEPREFIX", None)
+        for title, env in (("bytecode cached (an installed package)", warm),
+                           ("no bytecode cache (sources compiled on every run)", cold)):
+            print(f"whole process, {title}; wall clock, {runs} runs (median / best):")
+            for label, command in rows:
+                times = _wall(command, runs, env_cwd, env)
+                print(f"  {label:<55} {statistics.median(times) * 1e3:7.1f} ms / "
+                      f"{min(times) * 1e3:6.1f} ms")
+        print("  target: <= 250 ms for one small file")
+
+
+def main(argv: list[str]) -> None:
+    sections = argv or ["throughput", "process"]
+    print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPU(s)")
+    for section in sections:
+        {"throughput": throughput, "process": process}[section]()
+        print()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,743 @@
+"""Engine-based reasoning the rules share.
+
+Security rules do not look for string patterns: they ask the engine's compiled statements
+whether a request could be allowed. A :class:`Probe` describes a caller (an engine
+:class:`~policyengine.language.principals.Caller`) and splits the condition keys of its
+requests in two:
+
+* **bound** keys, whose value the caller cannot choose: who it is (account, ARN, organization),
+  on whose behalf a service acts (``aws:SourceAccount``), and, for a particular question, the
+  request parameters the question is about (a grant that is *not* for an AWS resource). A
+  condition on a bound key is evaluated by the engine's own clause evaluator
+  (:meth:`policyengine.language.conditions.clause.Clause.decide`) against the probe's values.
+  For the parts of an identity the caller does shape (the name of its role, the resource its
+  service request is for), the probe also tries the value the policy's own pattern asks for,
+  placed in the caller's account: an ``ArnLike aws:PrincipalArn arn:aws:iam::*:role/Admin`` is
+  satisfied by a role the outsider names ``Admin``;
+* **free** keys, which the caller chooses (network origin, user agent, encryption context,
+  the service it calls through, ...): a condition on one can be made true (for an Allow) and
+  false (to dodge a Deny).
+
+:func:`allowing_statements` then answers "could this caller be allowed ``action`` on
+``resource``?": some Allow statement applies once the caller picks its free values, and no Deny
+statement applies whatever it picks. Conditions on bound keys are judged one at a time (each
+with the caller's best value), which can only make the answer more permissive, never less.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterator, Mapping
+
+from ..kms import catalog
+from ..language.compile import CompiledStatement
+from ..language.conditions.clause import single_value
+from ..language.principals import Caller, caller_from_arn
+from .knowledge import IDENTITY_KEYS, USAGE_ACTIONS
+
+__all__ = [
+    "Probe", "PrincipalEntry", "ValueEntry", "clause_range", "reach", "allowing_statements",
+    "statement_allows", "kms_actions_of", "source_text", "anyone_could",
+    "outsider_account", "outsider_probes", "service_probe", "insider_probe", "owner_account",
+    "principal_entries", "element_values", "key_actions", "all_kms_actions", "covers_all_kms",
+    "covered", "administrators", "public_statements", "Exposure", "probe_resource",
+    "is_wildcard_principal", "ABSENT",
+]
+
+ABSENT = object()  # in Probe.known: the caller cannot make this key present
+_ANYONE = Caller("user", "arn:aws:iam::000000000000:user/anyone", "000000000000")
+_ACCOUNT = re.compile(r"\d{12}")
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+_OUTSIDERS = ("210987654321", "314159265358", "271828182845", "161803398874")
+_DEFAULT_REGION = "us-east-1"
+
+
+# -- actions ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def all_kms_actions() -> tuple[str, ...]:
+    """Every public KMS permission, ``kms:Name``."""
+    return tuple(f"kms:{a.name}" for a in catalog.all_actions() if not a.internal)
+
+
+@lru_cache(maxsize=1)
+def key_actions() -> tuple[str, ...]:
+    """Permissions a key policy can grant (not IAM-only; kms:RetireGrant has no effect there)."""
+    return tuple(f"kms:{a.name}" for a in catalog.all_actions()
+                 if not a.internal and a.policy == "key")
+
+
+@lru_cache(maxsize=1)
+def cross_account_key_actions() -> tuple[str, ...]:
+    return tuple(a for a in key_actions() if catalog.action(a).cross_account)
+
+
+def kms_actions_of(doc, statement) -> frozenset[str]:
+    """Every KMS permission the statement's Action / NotAction covers (cached per statement).
+
+    Literal action names are looked up in the catalogue; patterns and NotAction go through the
+    engine's matchers (:meth:`CompiledStatement.matches_action`)."""
+    cache = doc.cache.setdefault("kms-actions", {})
+    found = cache.get(statement.path)
+    if found is None:
+        node = statement.node
+        if node.action is None:
+            found = frozenset()
+        else:
+            names: set[str] = set()
+            for value in node.action.values:
+                names |= _kms_actions_matching(value)
+            if node.action.negated:
+                names = set(all_kms_actions()) - names
+            found = frozenset(names)
+        cache[statement.path] = found
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _kms_actions_matching(value: str) -> frozenset[str]:
+    """The KMS permissions one Action value names (the engine's action matcher)."""
+    if "*" not in value and "?" not in value:
+        info = catalog.action(value) if value[:4].lower() == "kms:" else None
+        return frozenset({f"kms:{info.name}"}) if info is not None and not info.internal \
+            else frozenset()
+    from ..language.matching import compile_action
+
+    matcher = compile_action(value)
+    return frozenset(a for a in all_kms_actions() if matcher(a))
+
+
+def covered(doc, statement, actions) -> tuple[str, ...]:
+    """The ``actions`` (KMS permissions) the statement's Action / NotAction covers."""
+    mine = kms_actions_of(doc, statement)
+    if not mine:
+        return ()
+    return tuple(a for a in actions if a in mine)
+
+
+def covers_all_kms(doc, statement) -> bool:
+    """Does the statement cover every KMS permission (``kms:*``, ``*``, ``kms:*`` patterns, a
+    NotAction that leaves all of KMS in)?"""
+    return len(kms_actions_of(doc, statement)) == len(all_kms_actions())
+
+
+# -- probes -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A caller and what it cannot choose about its requests (see the module docstring)."""
+
+    caller: Caller
+    known: Mapping[str, Any]  # bound keys: lower-case name -> value, or ABSENT
+    label: str  # "a role in another account", for messages
+    fixed: Mapping[str, Any] = field(default_factory=dict)  # bound request keys of a question
+    shapes: bool = False  # the caller picks its own names (an outsider creating roles, ...)
+
+    def bound(self, key: str) -> bool:
+        return key in self.known or key in self.fixed
+
+    def value(self, key: str) -> Any:
+        if key in self.fixed:
+            return self.fixed[key]
+        return self.known.get(key, ABSENT)
+
+    @property
+    def account(self) -> str | None:
+        return self.caller.account
+
+    def with_fixed(self, **values) -> "Probe":
+        fixed = dict(self.fixed)
+        fixed.update({k.replace("__", ":").lower(): v for k, v in values.items()})
+        return Probe(self.caller, self.known, self.label, fixed, self.shapes)
+
+    def fix(self, values: Mapping[str, Any]) -> "Probe":
+        fixed = dict(self.fixed)
+        fixed.update({k.lower(): v for k, v in values.items()})
+        return Probe(self.caller, self.known, self.label, fixed, self.shapes)
+
+
+def _context(probe: Probe) -> dict:
+    found = probe.__dict__.get("_context")
+    if found is None:
+        found = {k: v for k, v in probe.known.items() if v is not ABSENT}
+        for k, v in probe.fixed.items():
+            if v is ABSENT:
+                found.pop(k, None)
+            else:
+                found[k] = v
+        probe.__dict__["_context"] = found  # a cache on a frozen object
+    return found
+
+
+def _lookup(keys: Mapping[str, Any]):
+    return lambda name: single_value(keys.get(name.lower()))
+
+
+def clause_range(clause, probe: Probe) -> tuple[bool, bool]:
+    """(can the clause hold, can it fail) for requests the probe's caller can make."""
+    if clause.operator is None or clause.problem is not None:
+        return False, True  # the engine never lets an unevaluable clause pass
+    key = clause.key_lower
+    if not probe.bound(key):
+        return True, True
+    base = _context(probe)
+    candidates = [probe.value(key)]
+    shaper = _SHAPERS.get(key) if probe.shapes else None
+    if shaper is not None and key not in probe.fixed and probe.value(key) is not ABSENT:
+        for value in clause.values:
+            shaped = shaper(value, probe)
+            if shaped is not None:
+                candidates.append(shaped)
+    results = set()
+    for candidate in candidates:
+        keys = dict(base)
+        if candidate is ABSENT:
+            keys.pop(key, None)
+        else:
+            keys[key] = candidate
+        results.add(clause.decide(keys, _lookup(keys))[0])
+        if len(results) == 2:
+            break
+    return True in results, False in results
+
+
+def reach(statement, probe: Probe, action: str, resource: str, *,
+          resource_policy: bool = True) -> tuple[bool, bool]:
+    """(can the statement apply to a request of the probe's caller, must it apply)."""
+    if not statement.effective or not statement.matches_action(action):
+        return False, False
+    if resource_policy:
+        if statement.principal is None or statement.principal.match(probe.caller) is None:
+            return False, False
+    if not statement.matches_resource(resource, _lookup(_context(probe))):
+        return False, False
+    can = must = True
+    for clause in statement.clauses:
+        hold, fail = clause_range(clause, probe)
+        can = can and hold
+        must = must and not fail
+        if not can:
+            return False, False
+    return can, must
+
+
+def anyone_could(statement, action: str, resource: str, fixed: Mapping[str, Any]) -> bool:
+    """Could the statement apply to ``action`` for some caller whose request has the ``fixed``
+    values (identity unknown: every other key free)? A cheap filter before probing the
+    statement's principals one by one."""
+    probe = Probe(_ANYONE, {}, "anyone", dict(fixed))
+    return reach(statement, probe, action, resource, resource_policy=False)[0]
+
+
+def statement_allows(compiled, statement, probe: Probe, action: str, resource: str, *,
+                     resource_policy: bool = True) -> bool:
+    """Can this Allow statement allow the probe's caller ``action`` on ``resource``, with no
+    Deny statement of the policy applying whatever the caller does?"""
+    if not statement.allow:
+        return False
+    can, _ = reach(statement, probe, action, resource, resource_policy=resource_policy)
+    if not can:
+        return False
+    for other in compiled.statements_for(action):
+        if not other.allow and reach(other, probe, action, resource,
+                                     resource_policy=resource_policy)[1]:
+            return False
+    return True
+
+
+def allowing_statements(compiled, probe: Probe, action: str, resource: str, *,
+                        resource_policy: bool = True) -> tuple:
+    """The Allow statements that can allow the probe's caller ``action`` on ``resource`` (empty
+    when none can, or when a Deny statement applies whatever the caller does)."""
+    if compiled is None:
+        return ()
+    allows = []
+    for statement in compiled.statements_for(action):
+        can, must = reach(statement, probe, action, resource, resource_policy=resource_policy)
+        if statement.allow:
+            if can:
+                allows.append(statement)
+        elif must:
+            return ()
+    return tuple(allows)
+
+
+def source_text(doc) -> str:
+    """The document's text (its JSON when it came as a value), for quick "is X mentioned at
+    all" tests before any real work."""
+    found = doc.cache.get("text")
+    if found is None:
+        import json
+
+        found = doc.text if isinstance(doc.text, str) else json.dumps(doc.value, default=str)
+        doc.cache["text"] = found
+    return found
+
+
+# -- who the probes are -------------------------------------------------------------------------
+
+
+def outsider_account(doc) -> str:
+    """A made-up account ID that the document does not mention."""
+    found = doc.cache.get("outsider")
+    if found is None:
+        text = doc.text if isinstance(doc.text, str) else repr(doc.value)
+        found = next((a for a in _OUTSIDERS if a not in text), _OUTSIDERS[-1])
+        doc.cache["outsider"] = found
+    return found
+
+
+def outsider_probes(doc, resource_account: str | None = None) -> tuple[Probe, ...]:
+    """Callers from an account that is neither the owner's nor mentioned anywhere: a role
+    outside any organization, the same role inside an organization of its own, and an AWS
+    service acting for a resource of that account."""
+    out = outsider_account(doc)
+    session = caller_from_arn(f"arn:aws:sts::{out}:assumed-role/ProbeRole/probe-session")
+    resource = {"aws:resourceaccount": resource_account} if resource_account else {}
+    common_absent = {k: ABSENT for k in ("aws:sourceaccount", "aws:sourcearn",
+                                         "aws:sourceorgid", "aws:sourceorgpaths",
+                                         "aws:principalservicename",
+                                         "aws:principalservicenameslist")}
+    person = {"aws:principalaccount": out, "kms:calleraccount": out,
+              "aws:principalarn": session.role_arn, "aws:principalisawsservice": False,
+              "aws:userid": f"AROAPROBEPROBEPROBE{out[:4]}:probe-session", **resource}
+    no_org = Probe(session, {**person, **common_absent, "aws:principalorgid": ABSENT,
+                             "aws:principalorgpaths": ABSENT}, "a role in another account",
+                   shapes=True)
+    org = f"o-probe{out[:6]}"
+    with_org = Probe(session, {**person, **common_absent, "aws:principalorgid": org,
+                               "aws:principalorgpaths": [f"{org}/r-prb0/ou-prb0-{out[:8]}/"]},
+                     "a role in another account's organization", shapes=True)
+    service = Probe(
+        caller_from_arn("probe.amazonaws.com"),
+        {"aws:principalisawsservice": True, "aws:principalservicename": "probe.amazonaws.com",
+         "aws:sourceaccount": out, "aws:sourcearn": f"arn:aws:sqs:{_DEFAULT_REGION}:{out}:probe",
+         "aws:sourceorgid": ABSENT, "aws:sourceorgpaths": ABSENT,
+         "aws:principalaccount": ABSENT, "kms:calleraccount": ABSENT,
+         "aws:principalarn": ABSENT, "aws:userid": ABSENT, "aws:principalorgid": ABSENT,
+         "aws:principalorgpaths": ABSENT, **resource},
+        "an AWS service acting for a resource in another account", shapes=True)
+    return no_org, with_org, service
+
+
+def service_probe(doc, service: str) -> tuple[Probe, ...]:
+    """The service principal ``service`` acting for a resource of an outside account (the
+    confused deputy): in and out of an organization."""
+    out = outsider_account(doc)
+    name = service.split(".")[0]
+    known = {"aws:principalisawsservice": True, "aws:principalservicename": service,
+             "aws:sourceaccount": out,
+             "aws:sourcearn": f"arn:aws:{name}:{_DEFAULT_REGION}:{out}:probe",
+             "kms:encryptioncontext:aws:cloudtrail:arn":
+                 f"arn:aws:cloudtrail:{_DEFAULT_REGION}:{out}:trail/probe",
+             "kms:encryptioncontext:aws:logs:arn":
+                 f"arn:aws:logs:{_DEFAULT_REGION}:{out}:log-group:probe",
+             "aws:principalaccount": ABSENT, "kms:calleraccount": ABSENT,
+             "aws:principalarn": ABSENT, "aws:userid": ABSENT, "aws:principalorgid": ABSENT,
+             "aws:principalorgpaths": ABSENT}
+    caller = Caller("service", service)
+    org = f"o-probe{out[:6]}"
+    return (Probe(caller, {**known, "aws:sourceorgid": ABSENT, "aws:sourceorgpaths": ABSENT},
+                  f"{service} acting for a resource in another account", shapes=True),
+            Probe(caller, {**known, "aws:sourceorgid": org,
+                           "aws:sourceorgpaths": [f"{org}/r-prb0/ou-prb0-{out[:8]}/"]},
+                  f"{service} acting for a resource in another organization", shapes=True))
+
+
+def insider_probe(caller: Caller, config=None) -> Probe:
+    """A caller named in the policy (or the account's root user): its identity is bound, its
+    organization is bound when the configuration names one, and it calls directly (no
+    aws:Source* keys)."""
+    if caller.is_service:
+        known = {"aws:principalisawsservice": True, "aws:principalservicename": caller.arn,
+                 "aws:principalaccount": ABSENT, "kms:calleraccount": ABSENT,
+                 "aws:principalarn": ABSENT}
+        return Probe(caller, known, caller.arn)
+    arn = caller.role_arn if caller.kind == "role-session" else caller.arn
+    known = {"aws:principalaccount": caller.account, "kms:calleraccount": caller.account,
+             "aws:principalarn": arn, "aws:principalisawsservice": False,
+             "aws:sourceaccount": ABSENT, "aws:sourcearn": ABSENT, "aws:sourceorgid": ABSENT,
+             "aws:sourceorgpaths": ABSENT, "aws:principalservicename": ABSENT}
+    if config is not None and config.organization_id and (
+            config.trusted(caller.account) or caller.account == config.owner_account):
+        known["aws:principalorgid"] = config.organization_id
+    return Probe(caller, known, arn)
+
+
+# -- shaping the values an identity can take -----------------------------------------------------
+
+
+def _fill(text: str, filler: str = "x") -> str:
+    return _VARIABLE.sub(filler, text).replace("*", filler).replace("?", filler)
+
+
+def _glob_matches(value: str, pattern: str) -> bool:
+    if "${" in pattern:
+        return True  # a policy variable: assume the caller can satisfy it
+    return fnmatch.fnmatchcase(value, pattern)
+
+
+def _shape_arn(value: Any, probe: Probe) -> str | None:
+    """An ARN of the caller's own account (or a globally named resource it can create) that
+    matches the pattern ``value``; None if there is none."""
+    if not isinstance(value, str) or not value.startswith("arn:"):
+        return None
+    parts = value.split(":", 5)
+    if len(parts) < 6:
+        return None
+    _, partition, service, region, account, rest = parts
+    owner = probe.account or probe.known.get("aws:sourceaccount")
+    if not isinstance(owner, str):
+        return None
+    if account == "":
+        if not any(ch in rest for ch in "*?") and "${" not in rest:
+            return None  # a named global resource (an S3 bucket) someone else already owns
+        shaped_account = ""
+    elif _glob_matches(owner, account):
+        shaped_account = owner
+    else:
+        return None
+    service_part = service if not any(c in service for c in "*?$") else "iam"
+    region_part = _fill(region, _DEFAULT_REGION) if region else ""
+    partition_part = partition if not any(c in partition for c in "*?$") else "aws"
+    return f"arn:{partition_part}:{service_part}:{region_part}:{shaped_account}:{_fill(rest)}"
+
+
+def _shape_account(value: Any, probe: Probe) -> str | None:
+    """Another account than the probe's: one the pattern matches, when it has wildcards."""
+    if not isinstance(value, str) or not any(c in value for c in "*?$"):
+        return None
+    digits = _VARIABLE.sub("", value).replace("?", "0")
+    if "*" in digits:
+        head, _, tail = digits.partition("*")
+        tail = tail.replace("*", "")
+        digits = head + "0" * max(0, 12 - len(head) - len(tail)) + tail
+    return digits if _ACCOUNT.fullmatch(digits) else None
+
+
+def _shape_wildcard(value: Any, probe: Probe) -> str | None:
+    if not isinstance(value, str) or not any(c in value for c in "*?$"):
+        return None
+    return _fill(value, "probe")
+
+
+def _shape_org_paths(value: Any, probe: Probe) -> list | None:
+    if not isinstance(value, str):
+        return None
+    head = value.split("/", 1)[0]
+    if not any(c in head for c in "*?$"):
+        return None
+    return [_fill(value, "probe")]
+
+
+def _shape_userid(value: Any, probe: Probe) -> str | None:
+    mine = probe.known.get("aws:userid")
+    if not isinstance(value, str) or not isinstance(mine, str) or ":" not in value:
+        return None
+    prefix, _, suffix = value.partition(":")
+    own_prefix = mine.partition(":")[0]
+    if not _glob_matches(own_prefix, prefix):
+        return None
+    return f"{own_prefix}:{_fill(suffix)}"
+
+
+_SHAPERS = {
+    "aws:principalarn": _shape_arn,
+    "aws:sourcearn": _shape_arn,
+    "kms:encryptioncontext:aws:cloudtrail:arn": _shape_arn,
+    "kms:encryptioncontext:aws:logs:arn": _shape_arn,
+    "aws:principalaccount": _shape_account,
+    "kms:calleraccount": _shape_account,
+    "aws:sourceaccount": _shape_account,
+    "aws:principalorgid": _shape_wildcard,
+    "aws:sourceorgid": _shape_wildcard,
+    "aws:principalorgpaths": _shape_org_paths,
+    "aws:sourceorgpaths": _shape_org_paths,
+    "aws:userid": _shape_userid,
+}
+
+
+# -- principals and element values ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrincipalEntry:
+    """One principal named in Principal / NotPrincipal, with where it is written."""
+
+    kind: str  # "AWS", "Service", "Federated", "CanonicalUser"; "*" for the bare wildcard
+    value: str
+    json_path: str  # relative to the document
+    account: str | None = None
+    caller: Caller | None = None  # who it stands for when probing (None: nobody/anybody)
+    negated: bool = False
+
+    @property
+    def wildcard(self) -> bool:
+        return self.value == "*" and self.kind in ("*", "AWS")
+
+    @property
+    def account_principal(self) -> bool:
+        return self.caller is not None and self.caller.kind == "root"
+
+
+def principal_entries(doc, statement) -> list[PrincipalEntry]:
+    """The principals a statement (AST node) names, with their paths (cached)."""
+    cache = doc.cache.setdefault("principals", {})
+    found = cache.get(statement.path)
+    if found is None:
+        found = cache[statement.path] = _principal_entries(doc, statement)
+    return found
+
+
+def _principal_entries(doc, statement) -> list[PrincipalEntry]:
+    raw = doc.raw_statement(statement)
+    element = "NotPrincipal" if "NotPrincipal" in raw and "Principal" not in raw else "Principal"
+    value = raw.get(element)
+    base = f"{statement.path}/{element}"
+    negated = element == "NotPrincipal"
+    if value is None:
+        return []
+    if value == "*":
+        return [PrincipalEntry("*", "*", base, negated=negated)]
+    if not isinstance(value, dict):
+        return []
+    entries = []
+    for kind, items in value.items():
+        listed = [(items, f"{base}/{kind}")] if isinstance(items, str) else (
+            [(item, f"{base}/{kind}/{i}") for i, item in enumerate(items)]
+            if isinstance(items, list) else [])
+        for item, path in listed:
+            if not isinstance(item, str):
+                continue
+            entries.append(_entry(kind, item, path, negated))
+    return entries
+
+
+def _entry(kind: str, value: str, path: str, negated: bool) -> PrincipalEntry:
+    if kind == "Service":
+        try:
+            return PrincipalEntry(kind, value, path, None, caller_from_arn(value), negated)
+        except ValueError:
+            return PrincipalEntry(kind, value, path, None, None, negated)
+    if kind != "AWS" or value == "*":
+        return PrincipalEntry(kind, value, path, None, None, negated)
+    if _ACCOUNT.fullmatch(value):
+        return PrincipalEntry(kind, value, path, value,
+                              Caller("root", f"arn:aws:iam::{value}:root", value), negated)
+    try:
+        caller = caller_from_arn(value)
+    except ValueError:
+        account = value.split(":")[4] if value.count(":") >= 5 else None
+        return PrincipalEntry(kind, value, path, account, None, negated)
+    return PrincipalEntry(kind, value, path, caller.account, caller, negated)
+
+
+def is_wildcard_principal(doc, statement) -> bool:
+    """Principal ``"*"`` or ``{"AWS": "*"}`` (not NotPrincipal)."""
+    node = statement.node if isinstance(statement, CompiledStatement) else statement
+    element = node.principal
+    if element is None or element.negated:
+        return False
+    return element.wildcard or "*" in element.values("AWS")
+
+
+@dataclass(frozen=True)
+class ValueEntry:
+    value: Any
+    json_path: str
+
+
+def element_values(doc, statement, *elements: str) -> list[ValueEntry]:
+    """The values of Action/NotAction/Resource/NotResource as written, with their paths."""
+    raw = doc.raw_statement(statement)
+    out = []
+    for element in elements:
+        if element not in raw:
+            continue
+        value = raw[element]
+        base = f"{statement.path}/{element}"
+        if isinstance(value, list):
+            out.extend(ValueEntry(item, f"{base}/{i}") for i, item in enumerate(value))
+        else:
+            out.append(ValueEntry(value, base))
+    return out
+
+
+# -- the owner of a key policy, and its administrators ------------------------------------------
+
+
+def owner_account(doc, config) -> str | None:
+    """The account that owns the key a key policy belongs to: the key's (scenario worlds), the
+    configured ``owner-account``, the account whose root is given ``kms:*`` (the "Enable IAM
+    policies" statement), or else the account named most often by the policy's principals."""
+    configured = config.owner_account if config is not None else None
+    index = ("owner", configured)
+    if index in doc.cache:
+        return doc.cache[index]
+    found = None
+    if getattr(doc, "key", None) is not None:
+        found = doc.key.account
+    elif config is not None and config.owner_account:
+        found = config.owner_account
+    else:
+        found = _root_with_everything(doc)
+    if found is None and getattr(doc, "key", None) is None and not (
+            config is not None and config.owner_account):
+        counts, order = Counter(), []
+        for statement in doc.statements:
+            if statement.effect != "Allow" or statement.principal is None \
+                    or statement.principal.negated:
+                continue
+            for value in statement.principal.values("AWS"):
+                account = value if _ACCOUNT.fullmatch(value) else (
+                    value.split(":")[4] if value.startswith("arn:") and value.count(":") >= 5
+                    else None)
+                if not account or not _ACCOUNT.fullmatch(account):
+                    continue
+                counts[account] += 1
+                if account not in order:
+                    order.append(account)
+        if counts:
+            top = max(counts.values())
+            found = next(a for a in order if counts[a] == top)
+    doc.cache[index] = found
+    return found
+
+
+def _root_with_everything(doc) -> str | None:
+    """The account whose account principal an Allow statement gives ``kms:*`` (or ``*``)."""
+    for statement in doc.statements:
+        if statement.effect != "Allow" or statement.principal is None \
+                or statement.principal.negated or statement.action is None \
+                or statement.action.negated:
+            continue
+        if not any(a == "*" or a.lower() == "kms:*" for a in statement.action.values):
+            continue
+        for value in statement.principal.values("AWS"):
+            if _ACCOUNT.fullmatch(value):
+                return value
+            if value.startswith("arn:") and value.endswith(":root"):
+                parts = value.split(":")
+                if len(parts) == 6 and _ACCOUNT.fullmatch(parts[4]):
+                    return parts[4]
+    return None
+
+
+def administrators(doc, config) -> frozenset[str]:
+    """Principals (ARNs, and account IDs for account principals) designated to administer the
+    key: the owner's root, the configured key administrators and break-glass principals; without
+    configured administrators, the owner-account principals of statements that grant
+    kms:PutKeyPolicy and no cryptographic use (the console's "key administrators" statement)."""
+    if "admins" in doc.cache:
+        return doc.cache["admins"]
+    owner = owner_account(doc, config)
+    admins: set[str] = set()
+    if owner:
+        admins.update({owner, f"arn:aws:iam::{owner}:root"})
+    configured = list(config.key_administrators) if config is not None else []
+    admins.update(configured)
+    if config is not None:
+        admins.update(config.break_glass_principals)
+    if not configured and doc.compiled is not None:
+        for statement in doc.compiled.statements:
+            if not statement.allow or statement.principal is None or statement.node.principal \
+                    is None or statement.node.principal.negated:
+                continue
+            actions = kms_actions_of(doc, statement)
+            if "kms:PutKeyPolicy" not in actions or not actions.isdisjoint(USAGE_ACTIONS):
+                continue
+            for entry in principal_entries(doc, statement.node):
+                if entry.caller is not None and entry.account == owner:
+                    admins.add(entry.value)
+    doc.cache["admins"] = frozenset(admins)
+    return doc.cache["admins"]
+
+
+def is_administrator(doc, config, entry: PrincipalEntry) -> bool:
+    admins = administrators(doc, config)
+    if entry.value in admins:
+        return True
+    caller = entry.caller
+    if caller is not None and caller.kind == "role-session" and caller.role_arn in admins:
+        return True
+    return False
+
+
+def probe_resource(doc, statement=None, config=None) -> str:
+    """The key ARN to ask about: the key's (scenario worlds), else a made-up key of the owner
+    account (a key policy's ``"*"`` means its own key)."""
+    key = getattr(doc, "key", None)
+    if key is not None:
+        return key.arn
+    owner = owner_account(doc, config) or "111111111111"
+    arn = f"arn:aws:kms:{_DEFAULT_REGION}:{owner}:key/00000000-lint-probe-0000-000000000000"
+    if statement is not None and statement.node.resource is not None and \
+            not statement.matches_resource(arn, lambda name: None):
+        for value in statement.node.resource.values:
+            if value.startswith("arn:") and ":kms:" in value:
+                return _fill(value)
+    return arn
+
+
+# -- public statements (KP001 / KP002, and the rules that defer to them) ------------------------
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """An Allow statement of a key policy that an outside caller can use."""
+
+    statement: Any  # CompiledStatement
+    probe: Probe
+    actions: tuple[str, ...]  # key permissions that work across accounts, allowed to the probe
+    identity_clauses: tuple  # the statement's conditions on identity keys (they did not bound it)
+
+
+def public_statements(doc, config) -> dict[str, Exposure]:
+    """Statements with a wildcard principal through which a caller of another account, in or
+    out of an organization, or a service acting for it, is allowed key permissions that work
+    across accounts (Deny statements and conditions taken into account). Keyed by path."""
+    if "public" in doc.cache:
+        return doc.cache["public"]
+    found: dict[str, Exposure] = {}
+    compiled = doc.compiled
+    candidates = [] if compiled is None or doc.policy_type != "key" else [
+        s for s in compiled.statements if s.allow and is_wildcard_principal(doc, s)]
+    if candidates:
+        owner = owner_account(doc, config)
+        probes = outsider_probes(doc, owner)
+        actions = cross_account_key_actions()
+        for statement in candidates:
+            resource = probe_resource(doc, statement, config)
+            for probe in probes:
+                allowed = tuple(
+                    a for a in covered(doc, statement, actions)
+                    if statement_allows(compiled, statement, probe, a, resource))
+                if allowed:
+                    clauses = tuple(c for c in statement.clauses if c.key_lower in IDENTITY_KEYS)
+                    found[statement.path] = Exposure(statement, probe, allowed, clauses)
+                    break
+    doc.cache["public"] = found
+    return found
+
+
+def iter_allow_statements(doc) -> Iterator:
+    """Compiled Allow statements that name principals (key policies)."""
+    compiled = doc.compiled
+    if compiled is None:
+        return
+    for statement in compiled.statements:
+        if statement.allow and statement.principal is not None:
+            yield statement
+
+
+def short_list(items, limit: int = 4) -> str:
+    items = list(items)
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
