@@ -112,21 +112,14 @@ def map_call(operation: str, body: dict, *, caller_arn: str, caller_account: str
         from_ciphertext = not named
         key = made_under if not named else None
 
-    if operation == "RetireGrant" and not body.get("KeyId") and body.get("GrantToken"):
-        holder = snapshot.by_token.get(body["GrantToken"])
-        if holder is not None:
-            params["KeyId"] = holder.arn
-
     if key is None:
         for name in _names(operation, params):
-            found, _alias = world.resolve_key(str(name), caller_account)
+            found, _alias = world.resolve_key(str(name), caller_account, region)
             if found is not None:
                 key = found
                 break
 
     tokens = tuple(body.get("GrantTokens") or ())
-    if operation == "RetireGrant" and isinstance(body.get("GrantToken"), str):
-        tokens += (body["GrantToken"],)  # the token that names the grant makes it effective
 
     request_context = {"aws:RequestedRegion": region}
     request_context.update(context or {})

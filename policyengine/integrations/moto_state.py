@@ -82,7 +82,6 @@ class Snapshot:
     keys: tuple[Key, ...]
     principals: tuple[Principal, ...]
     by_key_id: dict[str, list[Key]]  # key ID -> keys (replicas share the ID)
-    by_token: dict[str, Key]  # grant token -> key holding the grant
     labels: dict[str, str]  # policy label -> policy ARN (managed policies, SCPs, RCPs)
     org: "_OrgView | None"
     valid_until: float  # a pending grant becomes effective then (time.time())
@@ -136,10 +135,10 @@ def build_snapshot(grants: dict[str, GrantRecord], grant_delay: float = 0.0) -> 
     """Read moto's backends into a :class:`Snapshot`."""
     now = time.time()
     labels: dict[str, str] = {}
-    keys, by_key_id, by_token, valid_until = _keys(grants, grant_delay, now)
+    keys, by_key_id, valid_until = _keys(grants, grant_delay, now)
     principals = _principals(labels)
     org = _organization(labels)
-    return Snapshot(tuple(keys), tuple(principals), by_key_id, by_token, labels, org,
+    return Snapshot(tuple(keys), tuple(principals), by_key_id, labels, org,
                     valid_until)
 
 
@@ -151,7 +150,6 @@ def _keys(grants: dict[str, GrantRecord], grant_delay: float, now: float):
 
     keys: list[Key] = []
     by_key_id: dict[str, list[Key]] = {}
-    by_token: dict[str, Key] = {}
     valid_until = float("inf")
     for account, region, backend in list(kms_backends.iter_backends()):
         tags_of = backend.tagger
@@ -206,10 +204,7 @@ def _keys(grants: dict[str, GrantRecord], grant_delay: float, now: float):
             )
             keys.append(key)
             by_key_id.setdefault(mkey.id, []).append(key)
-            for grant in engine_grants:
-                if grant.token:
-                    by_token.setdefault(grant.token, key)
-    return keys, by_key_id, by_token, valid_until
+    return keys, by_key_id, valid_until
 
 
 # -- IAM ------------------------------------------------------------------------------------------

@@ -458,7 +458,9 @@ def _decide_retire(decision, world: World, who: Who, part: Part, request: Reques
             ways.append("the retiring principal is the caller's account, which delegates "
                         "kms:RetireGrant through IAM")
     if "RetireGrant" in grant.operations and covers(grant, caller, delegated=lambda: delegated)[0]:
-        if not grant.pending or grant.token in request.grant_tokens:
+        # a pending grant is usable with its token; RetireGrant's GrantToken parameter is one
+        if not grant.pending or grant.token in request.grant_tokens or (
+                grant.token == params.get("GrantToken")):
             ways.append("the caller is the grantee of a grant that lists RetireGrant")
     issuing = grant.issuing_account or key.account
     if caller.account == issuing and (caller.kind == "root" or delegated):

@@ -27,15 +27,27 @@ ROTATION_OPERATIONS = {"EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDe
 # -- which authorisations ------------------------------------------------------------------------
 
 
-def _find(world: World, who: Who, name: str | None) -> tuple[Key | None, str | None, str | None]:
+def _find(world: World, who: Who, request: Request,
+          name: str | None) -> tuple[Key | None, str | None, str | None]:
     """(key, alias used, why missing) for a key named in a request."""
     if not name:
         return None, None, "the request names no key"
-    key, alias = world.resolve_key(str(name), who.caller.account)
+    region = requested_region(request)
+    key, alias = world.resolve_key(str(name), who.caller.account, region)
     if key is None:
-        where = "" if str(name).startswith("arn:") else f" in account {who.caller.account}"
+        where = "" if str(name).startswith("arn:") else (
+            f" in account {who.caller.account}" + (f", Region {region}" if region else ""))
         return None, alias, f"there is no KMS key {name}{where}"
     return key, alias, None
+
+
+def requested_region(request: Request) -> str | None:
+    """The Region the call is sent to, when the request says (``aws:RequestedRegion``): key IDs
+    and alias names are looked up there."""
+    for name, value in (request.context or {}).items():
+        if name.lower() == "aws:requestedregion" and isinstance(value, str):
+            return value
+    return None
 
 
 def _ciphertext(request: Request) -> dict:
@@ -54,7 +66,7 @@ def _context_for(request: Request, action: str) -> dict | None:
 
 
 def _key_part(world: World, who: Who, request: Request, action: str, name: str | None) -> Part:
-    key, alias, missing = _find(world, who, name)
+    key, alias, missing = _find(world, who, request, name)
     if key is None:
         return Part(action, None, str(name or "*"), alias, missing=missing)
     return Part(action, key, key.arn, alias, _context_for(request, action))
@@ -77,7 +89,7 @@ def action_parts(world: World, who: Who, request: Request, action: str) -> list[
     if part.key is not None and action in ("kms:ReEncryptFrom", "kms:ReEncryptTo"):
         destination = params.get("DestinationKeyId")
         if destination:
-            other, _, _ = _find(world, who, destination)
+            other, _, _ = _find(world, who, request, destination)
             part.same_key = other is part.key
     if request.resource and part.key is not None:
         part.resource = request.resource
@@ -114,7 +126,7 @@ def _resolve_role(world: World, who: Who, request: Request, action: str, role: s
         return Part(action, None, "*")
     if role in ("key", "source_key"):
         name = request.key or params.get("KeyId") or params.get("SourceKeyId") or (
-            _ciphertext(request).get("key"))
+            _ciphertext(request).get("key")) or _key_of_token(world, params.get("GrantToken"))
         return _key_part(world, who, request, action, name)
     if role in ("destination_key", "target_key", "new_key"):
         name = params.get("DestinationKeyId") or params.get("TargetKeyId")
@@ -124,12 +136,12 @@ def _resolve_role(world: World, who: Who, request: Request, action: str, role: s
     if role == "current_key":
         alias_arn = _alias_arn(world, who, request)
         found = ALIAS_ARN.fullmatch(alias_arn)
-        key = world.alias_target(found.group(4), found.group(3)) if found else None
+        key = world.alias_target(found.group(4), found.group(3), found.group(2)) if found else None
         if key is None:
             return Part(action, None, alias_arn, missing=f"no alias {alias_arn} exists")
         return Part(action, key, key.arn)
     if role == "replica_key":
-        primary, _, missing = _find(world, who, request.key or params.get("KeyId"))
+        primary, _, missing = _find(world, who, request, request.key or params.get("KeyId"))
         region = params.get("PrimaryRegion")
         replica = None
         if primary is not None and region:
@@ -142,14 +154,23 @@ def _resolve_role(world: World, who: Who, request: Request, action: str, role: s
     raise ValueError(f"the catalogue names an unknown resource role {role!r}")
 
 
+def _key_of_token(world: World, token: Any) -> str | None:
+    """RetireGrant may name its grant by the grant token alone: the token identifies the key."""
+    if isinstance(token, str):
+        for key in world.keys:
+            if any(grant.token == token for grant in key.grants):
+                return key.arn
+    return None
+
+
 def _alias_arn(world: World, who: Who, request: Request) -> str:
     params = request.params or {}
     name = str(params.get("AliasName") or request.key or "")
     if ALIAS_ARN.fullmatch(name):
         return name
-    target, _, _ = _find(world, who, params.get("TargetKeyId")) if params.get(
+    target, _, _ = _find(world, who, request, params.get("TargetKeyId")) if params.get(
         "TargetKeyId") else (None, None, None)
-    region = target.region if target else next(
+    region = target.region if target else requested_region(request) or next(
         (k.region for k in world.keys if k.account == who.caller.account), "us-east-1")
     return f"arn:aws:kms:{region}:{who.caller.account}:{name}"
 
@@ -203,7 +224,7 @@ def _passes_lockout_check(world: World, who: Who, request: Request, doc) -> bool
     caller = who.caller
     key = None
     if request.key:
-        key, _, _ = _find(world, who, request.key)
+        key, _, _ = _find(world, who, request, request.key)
     if key is None:  # CreateKey: the key to be, in the caller's account
         region = next((k.region for k in world.keys if k.account == caller.account),
                       "us-east-1")

@@ -279,11 +279,13 @@ class World:
     def key(self, arn: str) -> Key | None:
         return self._by_arn.get(arn)
 
-    def resolve_key(self, name: str, caller_account: str | None) -> tuple[Key | None, str | None]:
+    def resolve_key(self, name: str, caller_account: str | None,
+                    region: str | None = None) -> tuple[Key | None, str | None]:
         """(key, alias used) for how a request names a key.
 
         Key ARNs and alias ARNs name a key anywhere; a key ID or an alias name is looked up in
-        the caller's own account (KMS developer guide, cross-account access).
+        the caller's own account (KMS developer guide, cross-account access) and, when the
+        request's Region is known, in that Region (aliases and keys are Regional).
         """
         if name.startswith("arn:"):
             if KEY_ARN.fullmatch(name):
@@ -294,16 +296,16 @@ class World:
                 return self._by_alias.get((account, region, alias)), alias
             return None, None
         if name.startswith("alias/"):
-            for (account, _region, alias), key in self._by_alias.items():
-                if account == caller_account and alias == name:
-                    return key, name
-            return None, name
+            return self.alias_target(name, caller_account, region), name
         for key in self.keys:
-            if key.account == caller_account and key.key_id == name:
+            if key.account == caller_account and key.key_id == name and (
+                    region is None or key.region == region):
                 return key, None
         return None, None
 
     def alias_target(self, alias: str, account: str, region: str | None = None) -> Key | None:
+        if region is not None:
+            return self._by_alias.get((account, region, alias))
         for (acct, reg, name), key in self._by_alias.items():
             if acct == account and name == alias and (region is None or reg == region):
                 return key
