@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from typing import Any
 
@@ -123,6 +123,12 @@ class Decision:
         if self.notes:
             return self.notes[0]
         return "; ".join(self.blocked_by) or "no policy or grant allows it"
+
+    def copy(self) -> "Decision":
+        """A copy whose lists and context can change without touching this decision (cached
+        decisions are shared)."""
+        return replace(self, **{f.name: type(value)(value) for f in fields(self)
+                                if isinstance(value := getattr(self, f.name), (list, dict))})
 
     def to_dict(self) -> dict:
         return {

@@ -26,15 +26,16 @@ from typing import Any
 from ..decision import (CheckRow, Decision, Effect, NearMiss, Reason, StatementRef,
                         StatementTable, Step)
 from ..language.context import RequestContext
-from ..language.evaluate import PolicyOutcome, StatementHit, evaluate_policy, trace_policy
+from ..language.evaluate import (NOTHING_PREPARED, PolicyOutcome, Prepared, StatementHit,
+                                 applying, outcome_of, prepare_policy, trace_policy)
 from ..language.principals import ACCOUNT, Caller
 from . import catalog
-from .context import build_context, key_keys, request_keys
+from .context import key_keys, request_keys
 from .grants import check_grant
 from .world import Key, PolicyDoc, Principal, Request, World
 
 
-@dataclass
+@dataclass(slots=True)
 class Part:
     """One authorisation an API call needs: a permission on a resource."""
 
@@ -47,8 +48,13 @@ class Part:
     missing: str | None = None  # why the resource could not be found
     role: str = "key"  # which resource of the operation (catalogue: source_key, new_key, ...)
 
+    def with_context(self, encryption_context: dict | None) -> "Part":
+        """The same authorisation, asked with ``encryption_context``."""
+        return Part(self.action, self.key, self.resource, self.alias, encryption_context,
+                    self.same_key, self.missing, self.role)
 
-@dataclass
+
+@dataclass(slots=True)
 class Who:
     """The caller of a request, with what is attached to it (computed once per request)."""
 
@@ -85,20 +91,75 @@ def ref(doc: PolicyDoc, hit_or_statement, *, positions: bool = False) -> Stateme
 
 
 def decide(world: World, who: Who, part: Part, request: Request, *,
-           trace: bool = False) -> Decision:
-    """Decide one permission on one resource."""
-    caller, record = who.caller, who.record
+           trace: bool = False, memo: bool = False) -> Decision:
+    """Decide one permission on one resource.
+
+    ``memo``: the decision may come from the plan's memo, shared with earlier requests whose
+    conditions and grants came out the same (treat it as read-only).
+    """
     info = catalog.action(part.action)
-    decision = Decision(Effect.IMPLICIT_DENY, action=part.action, resource=part.resource)
     if part.missing:
+        decision = Decision(Effect.IMPLICIT_DENY, action=part.action, resource=part.resource)
         decision.notes.append(part.missing)
         decision.error = "NotFoundException"
         return decision
-    key = part.key
-    ctx = _context(world, who, part, request, info)
+    plan = _plan(world, who, part, info)
+    ctx = _context(plan, who, part, request, info)
+    applies = tuple([None if found is None else applying(found, ctx) for found in plan.slots])
+    grants = _Grants(who, part, request, ctx, info, lambda: _iam_allowed(
+        who.caller, plan, applies)) if plan.grantable else ()
+    if not memo or trace or plan.memo is None or part.action == "kms:RetireGrant":
+        return _interpret(world, who, part, request, plan, _layers(plan, applies), grants, ctx,
+                          info, trace)
+    # Everything else _interpret reads is fixed by the plan: which statements applied decide,
+    # and, when the policies leave it to the grants, the grants' verdicts.
+    found = plan.memo.get(applies)
+    if found is None:
+        if len(plan.memo) >= 256:
+            plan.memo.clear()
+        decision = _interpret(world, who, part, request, plan, _layers(plan, applies), grants,
+                              ctx, info, False)
+        found = plan.memo[applies] = ({grants.verdicts(): decision} if grants and grants.used
+                                      else decision)
+    if isinstance(found, Decision):
+        return found
+    verdicts = grants.verdicts()
+    decision = found.get(verdicts)
+    if decision is None:
+        if len(found) >= 256:
+            found.clear()
+        decision = found[verdicts] = _interpret(world, who, part, request, plan,
+                                                _layers(plan, applies), grants, ctx, info, False)
+    return decision
 
-    docs = _docs_in_play(world, who, part, info)  # cached per caller, key and kind of action
-    layers = _evaluate(docs, ctx)
+
+class _Grants:
+    """The verdict of each grant of the key, checked when the decision first needs them."""
+
+    __slots__ = ("_args", "_checks", "used")
+
+    def __init__(self, who: Who, part: Part, request: Request, ctx: RequestContext, info,
+                 delegated) -> None:
+        self._args = (who, part, request, ctx, info, delegated)
+        self._checks: tuple | None = None
+        self.used = False
+
+    def __iter__(self):
+        """(grant, check) for each grant, when grants can allow the permission."""
+        self.used = True
+        if self._checks is None:
+            self._checks = _grant_checks(*self._args)
+        return iter(self._checks)
+
+    def verdicts(self) -> tuple:
+        return tuple((check.allows, check.why) for _grant, check in self)
+
+
+def _interpret(world: World, who: Who, part: Part, request: Request, plan: _Plan,
+               layers: _Layers, grants, ctx: RequestContext, info, trace: bool) -> Decision:
+    """The decision, from the outcome of every policy in play and of the grants."""
+    docs = plan.docs
+    decision = Decision(Effect.IMPLICIT_DENY, action=part.action, resource=part.resource)
     _record_invalid(decision, docs)
     if trace:
         _trace(decision, docs, ctx)
@@ -144,14 +205,14 @@ def decide(world: World, who: Who, part: Part, request: Request, *,
         return decision
 
     # 3. the granting mechanisms
-    iam = _iam_allows(caller, layers)
+    iam = _iam_allows(who.caller, layers)
     capped = _caps_allow(layers)
     if not _on_key(part, info):
         _decide_iam_only(decision, docs, layers, iam, capped, trace)
     elif part.action == "kms:RetireGrant":
         _decide_retire(decision, world, who, part, request, docs, layers, iam, capped, ctx, trace)
     else:
-        _decide_key(decision, who, part, request, docs, layers, iam, capped, ctx, info, trace)
+        _decide_key(decision, who, part, docs, layers, iam, capped, grants, info, trace)
     if trace and not any(step.deciding for step in decision.steps):
         _step(decision, trace, "implicit deny", "deny",
               "no key-policy statement, IAM policy or grant allows the request", deciding=True)
@@ -166,30 +227,64 @@ def _on_key(part: Part, info) -> bool:
     return part.key is not None and info is not None and info.policy != "iam"
 
 
-def _context(world: World, who: Who, part: Part, request: Request, info) -> RequestContext:
-    layers = [who.keys, who.times]
-    if _on_key(part, info):
-        found = world.cache.get(("key", part.key.arn))
-        if found is None:
-            found = world.cache[("key", part.key.arn)] = key_keys(world, part.key)
-        layers.append(found)
-    layers.append(request_keys(part.action, request, alias=part.alias,
-                               encryption_context=part.encryption_context,
-                               takes_context=bool(info and info.encryption_context),
-                               same_key=part.same_key))
-    return build_context(who.caller, part.action, part.resource, *layers,
-                         explicit=request.context)
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a decision needs that depends only on the caller, the permission and the resource:
+    the policies in play, their statements matched on action, principal and resource (only
+    conditions are left for each request), and the condition keys of the caller and the key."""
+
+    docs: dict[str, Any]
+    slots: tuple[Prepared | None, ...]  # key, identity..., boundary, session, endpoint, SCPs, RCPs
+    base: dict[str, Any]
+    grantable: bool  # the key has grants and they can allow the permission
+    memo: dict | None  # outcome -> decision (None: the plan is not cached)
 
 
-def _docs_in_play(world: World, who: Who, part: Part, info) -> dict[str, Any]:
+def _plan(world: World, who: Who, part: Part, info) -> _Plan:
+    """The plan of ``part`` for ``who`` (cached per world, except for requests that carry their
+    own session or VPC endpoint policy)."""
     if who.session is not None or who.endpoint is not None:
-        return _find_docs(world, who, part, info)
-    index = ("docs", who.caller.arn, part.key.arn if part.key else None, _on_key(part, info),
-             part.action == "kms:RetireGrant")
+        return _make_plan(world, who, part, info, memo=None)
+    index = ("plan", who.caller.arn, part.key.arn if part.key else None, part.action,
+             part.resource)
     found = world.cache.get(index)
     if found is None:
-        found = world.cache[index] = _find_docs(world, who, part, info)
+        found = world.cache[index] = _make_plan(world, who, part, info, memo={})
     return found
+
+
+def _make_plan(world: World, who: Who, part: Part, info, memo: dict | None) -> _Plan:
+    docs = _find_docs(world, who, part, info)
+
+    def prepare(doc: PolicyDoc | None, resource_policy: bool = False) -> Prepared | None:
+        if doc is None or doc.compiled is None:
+            return None if doc is None else NOTHING_PREPARED
+        return prepare_policy(doc.compiled, who.caller, part.action, part.resource,
+                              resource_policy=resource_policy)
+
+    slots = (prepare(docs.get("key"), True), *(prepare(doc) for doc in docs["identity"]),
+             prepare(docs.get("boundary")), prepare(docs.get("session")),
+             prepare(docs.get("endpoint"), True),
+             *(prepare(doc) for level in docs["scps"] for doc in level),
+             *(prepare(doc, True) for level in docs["rcps"] for doc in level))
+    base = dict(who.keys)
+    if _on_key(part, info):
+        base.update(key_keys(world, part.key))
+    grantable = bool(_on_key(part, info) and info.grant_operation and part.key.grants
+                     and part.action != "kms:RetireGrant")
+    return _Plan(docs, slots, base, grantable, memo)
+
+
+def _context(plan: _Plan, who: Who, part: Part, request: Request, info) -> RequestContext:
+    """The request context: the plan's caller and key keys, the time keys, the request's own
+    keys, then what the request gives explicitly (the time keys share no name with the key's,
+    so the order of the layers is the documented one)."""
+    keys = {**plan.base, **who.times, **request_keys(
+        part.action, request, alias=part.alias, encryption_context=part.encryption_context,
+        takes_context=bool(info and info.encryption_context), same_key=part.same_key)}
+    for name, value in (request.context or {}).items():
+        keys[name.lower()] = value
+    return RequestContext(who.caller, part.action, part.resource, keys)
 
 
 def _find_docs(world: World, who: Who, part: Part, info) -> dict[str, Any]:
@@ -217,22 +312,29 @@ def _find_docs(world: World, who: Who, part: Part, info) -> dict[str, Any]:
     return docs
 
 
-def _evaluate(docs: dict, ctx: RequestContext) -> _Layers:
+def _layers(plan: _Plan, applies: tuple) -> _Layers:
+    """The outcome of every policy in play, from which of its statements apply."""
+    docs = plan.docs
+    outcomes = iter([None if found is None else outcome_of(found, applied)
+                     for found, applied in zip(plan.slots, applies)])
     layers = _Layers()
-
-    def run(doc: PolicyDoc | None, resource_policy: bool = False) -> PolicyOutcome | None:
-        if doc is None or doc.compiled is None:
-            return None if doc is None else PolicyOutcome()
-        return evaluate_policy(doc.compiled, ctx, resource_policy=resource_policy)
-
-    layers.key_policy = run(docs.get("key"), True)
-    layers.identity = [(doc, run(doc)) for doc in docs["identity"]]
-    layers.boundary = run(docs.get("boundary"))
-    layers.session = run(docs.get("session"))
-    layers.endpoint = run(docs.get("endpoint"), True)
-    layers.scps = [[(doc, run(doc)) for doc in level] for level in docs["scps"]]
-    layers.rcps = [[(doc, run(doc, True)) for doc in level] for level in docs["rcps"]]
+    layers.key_policy = next(outcomes)
+    layers.identity = [(doc, next(outcomes)) for doc in docs["identity"]]
+    layers.boundary, layers.session, layers.endpoint = next(outcomes), next(outcomes), next(
+        outcomes)
+    layers.scps = [[(doc, next(outcomes)) for doc in level] for level in docs["scps"]]
+    layers.rcps = [[(doc, next(outcomes)) for doc in level] for level in docs["rcps"]]
     return layers
+
+
+def _iam_allowed(caller: Caller, plan: _Plan, applies: tuple) -> bool:
+    """Does an identity policy allow (what :func:`_iam_allows` finds, without building it)?"""
+    if caller.kind == "root":
+        return True
+    end = 1 + len(plan.docs["identity"])
+    return any(applied and statement.allow
+               for found, bits in zip(plan.slots[1:end], applies[1:end])
+               for (statement, _match, _dynamic), applied in zip(found.entries, bits))
 
 
 def _all_outcomes(docs: dict, layers: _Layers):
@@ -314,8 +416,8 @@ def _decide_iam_only(decision: Decision, docs, layers, iam, capped, trace) -> No
     _step(decision, trace, "IAM", "deny", decision.notes[-1], deciding=True)
 
 
-def _decide_key(decision: Decision, who: Who, part: Part, request: Request, docs, layers,
-                iam, capped, ctx, info, trace) -> None:
+def _decide_key(decision: Decision, who: Who, part: Part, docs, layers, iam, capped, grants,
+                info, trace) -> None:
     caller = who.caller
     key = part.key
     kp = layers.key_policy or _empty()
@@ -395,7 +497,7 @@ def _decide_key(decision: Decision, who: Who, part: Part, request: Request, docs
               "the key policy does not enable IAM policies for the caller's account")
 
     if info.grant_operation:
-        if _decide_grants(decision, who, part, request, ctx, iam, cross, trace):
+        if _decide_grants(decision, grants, cross, trace):
             return
     elif trace:
         _step(decision, trace, "grants", "skip", f"{part.action} cannot be granted")
@@ -404,13 +506,18 @@ def _decide_key(decision: Decision, who: Who, part: Part, request: Request, docs
                               f"{part.action}")
 
 
-def _decide_grants(decision, who: Who, part: Part, request: Request, ctx, iam, cross,
-                   trace) -> bool:
+def _grant_checks(who: Who, part: Part, request: Request, ctx: RequestContext, info,
+                  delegated) -> tuple:
+    """(grant, check) for each grant of the key (the plan says whether they can allow)."""
     operation = part.action.split(":", 1)[1]
+    return tuple((grant, check_grant(grant, part.key, who.caller, operation, request,
+                                     part.encryption_context, ctx.keys, delegated=delegated))
+                 for grant in part.key.grants)
+
+
+def _decide_grants(decision, grants, cross, trace) -> bool:
     reasons = []
-    for grant in part.key.grants:
-        check = check_grant(grant, part.key, who.caller, operation, request,
-                            part.encryption_context, ctx.keys, delegated=lambda: bool(iam))
+    for grant, check in grants:
         if check.allows:
             text = check.why
             _allow(decision, "grant", text, (), grant.id)

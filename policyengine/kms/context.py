@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from ..language.context import RequestContext
 from ..language.principals import Caller
 from .world import Key, Principal, Request, World
 
@@ -228,14 +227,3 @@ def _tag_pairs(tags: Any) -> list[tuple[str, str]]:
     if isinstance(tags, dict):
         return [(str(k), str(v)) for k, v in tags.items()]
     return [(str(t.get("TagKey")), str(t.get("TagValue", ""))) for t in tags]
-
-
-def build_context(caller: Caller, action: str, resource: str, *layers: dict,
-                  explicit: dict | None = None) -> RequestContext:
-    """Merge derived keys (later layers win), then the request's explicit context."""
-    keys: dict[str, Any] = {}
-    for layer in layers:
-        keys.update(layer)
-    for name, value in (explicit or {}).items():
-        keys[name.lower()] = value
-    return RequestContext(caller, action, resource, keys)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..language.principals import Caller
+from . import catalog
 from .world import Grant, Key, Request
 
 NO_CONSTRAINT_OPERATIONS = {"DescribeKey", "RetireGrant"}  # constraints are ignored for these
@@ -117,8 +118,6 @@ def check_grant(grant: Grant, key: Key, caller: Caller, operation: str, request:
         if not strict:
             return GrantCheck(grant, False, why)
     elif operation not in NO_CONSTRAINT_OPERATIONS:
-        from . import catalog
-
         info = catalog.action("kms:" + operation)
         if info is not None and info.encryption_context:
             ok, why = context_satisfies(grant, context)

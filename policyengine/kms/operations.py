@@ -33,19 +33,26 @@ def _find(world: World, who: Who, request: Request,
     if not name:
         return None, None, "the request names no key"
     region = requested_region(request)
-    key, alias = world.resolve_key(str(name), who.caller.account, region)
-    if key is None:
-        where = "" if str(name).startswith("arn:") else (
-            f" in account {who.caller.account}" + (f", Region {region}" if region else ""))
-        return None, alias, f"there is no KMS key {name}{where}"
-    return key, alias, None
+    index = ("find", who.caller.account, name, region) if isinstance(name, str) else None
+    found = world.cache.get(index) if index else None
+    if found is None:
+        key, alias = world.resolve_key(str(name), who.caller.account, region)
+        if key is None:
+            where = "" if str(name).startswith("arn:") else (
+                f" in account {who.caller.account}" + (f", Region {region}" if region else ""))
+            found = (None, alias, f"there is no KMS key {name}{where}")
+        else:
+            found = (key, alias, None)
+        if index:
+            world.cache[index] = found
+    return found
 
 
 def requested_region(request: Request) -> str | None:
     """The Region the call is sent to, when the request says (``aws:RequestedRegion``): key IDs
     and alias names are looked up there."""
     for name, value in (request.context or {}).items():
-        if name.lower() == "aws:requestedregion" and isinstance(value, str):
+        if len(name) == 19 and name.lower() == "aws:requestedregion" and isinstance(value, str):
             return value
     return None
 
@@ -55,7 +62,8 @@ def _ciphertext(request: Request) -> dict:
     return blob if isinstance(blob, dict) else {}
 
 
-def _context_for(request: Request, action: str) -> dict | None:
+def context_for(request: Request, action: str) -> dict | None:
+    """The encryption context ``action`` is asked with."""
     params = request.params or {}
     if action == "kms:ReEncryptFrom":
         return params.get("SourceEncryptionContext", request.encryption_context)
@@ -69,7 +77,7 @@ def _key_part(world: World, who: Who, request: Request, action: str, name: str |
     key, alias, missing = _find(world, who, request, name)
     if key is None:
         return Part(action, None, str(name or "*"), alias, missing=missing)
-    return Part(action, key, key.arn, alias, _context_for(request, action))
+    return Part(action, key, key.arn, alias, context_for(request, action))
 
 
 def action_parts(world: World, who: Who, request: Request, action: str) -> list[Part]:
@@ -83,7 +91,7 @@ def action_parts(world: World, who: Who, request: Request, action: str) -> list[
         name = request.resource
     if name is None:
         return [Part(action, None, request.resource or "*")]
-    if ALIAS_ARN.fullmatch(str(name)) and info.resource != "key" and not request.key:
+    if not request.key and info.resource != "key" and ALIAS_ARN.fullmatch(str(name)):
         return [Part(action, None, str(name))]  # an alias permission on the alias itself
     part = _key_part(world, who, request, action, name)
     if part.key is not None and action in ("kms:ReEncryptFrom", "kms:ReEncryptTo"):
@@ -181,8 +189,10 @@ def _alias_arn(world: World, who: Who, request: Request) -> str:
 def check_parameters(world: World, who: Who, request: Request, decision: Decision) -> None:
     """What AWS rejects before authorising: parameters outside the API's constraints, and a
     policy the call would store that is malformed or fails the lockout safety check."""
+    params = request.params
+    if not params:
+        return
     action = request.operation or (request.action or "").split(":")[-1]
-    params = request.params or {}
     for problem in _constraint_violations(action, params):
         decision.invalid.append(problem)
         decision.error = decision.error or "ValidationException"
@@ -303,7 +313,7 @@ def _parameters(world, who, request, parts, name):
             if key is not None and made_under and not _same_material(made_under, key):
                 return ("IncorrectKeyException",
                         f"the ciphertext was made under {made_under}, not {key.arn}")
-            given = _context_for(request, "kms:ReEncryptFrom" if name == "ReEncrypt"
+            given = context_for(request, "kms:ReEncryptFrom" if name == "ReEncrypt"
                                  else "kms:Decrypt") or {}
             if dict(given) != dict(blob.get("encryption_context") or {}):
                 return ("InvalidCiphertextException",

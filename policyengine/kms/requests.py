@@ -9,6 +9,7 @@ the whole call an explicit deny, all must allow for it to be allowed.
 
 from __future__ import annotations
 
+import functools
 import time
 
 from ..decision import Decision, Effect
@@ -17,11 +18,12 @@ from ..language.principals import caller_from_arn
 from . import catalog
 from .authorizer import Part, Who, decide
 from .context import caller_keys, now_of, temporary_credentials, time_keys
-from .operations import action_parts, check_parameters, operation_parts, operation_rules
+from .operations import (action_parts, check_parameters, context_for, operation_parts,
+                         operation_rules, requested_region)
 from .world import Request, World, load_policy
 
 
-CACHE_SIZE = 65536  # decisions remembered per world
+CACHE_SIZE = 4096  # decisions remembered per world (more only slows the garbage collector)
 
 
 def authorize(world: World, request: Request, *, trace: bool = False,
@@ -33,30 +35,31 @@ def authorize(world: World, request: Request, *, trace: bool = False,
     collects the step ladder, near misses and absent condition keys (slower).
 
     A decision depends only on the world and the request, so repeated requests are answered
-    from a per-world cache (``cache=False`` decides afresh). Cached decisions are shared: treat
-    them as read-only.
+    from a per-world cache, and a request whose conditions and grants come out as an earlier
+    one's shares that one's decision (the plan's memo). Such decisions are shared: treat them
+    as read-only. ``cache=False`` decides afresh and returns a decision of its own.
     """
     if trace or not cache:
         return _authorize(world, request, trace)
     signature = _signature(world, request)
     if signature is None:
-        return _authorize(world, request, False)
-    found = world.cache.get(signature)
+        return _authorize(world, request, False, memo=True)
+    decisions = world.cache.get("decisions")
+    if decisions is None:
+        decisions = world.cache["decisions"] = {}
+    found = decisions.get(signature)
     if found is None:
-        found = _authorize(world, request, False)
-        decisions = world.cache.setdefault("decisions", 0) + 1
-        if decisions > CACHE_SIZE:
-            world.cache.clear()
-            decisions = 1
-        world.cache["decisions"] = decisions
-        world.cache[signature] = found
+        found = _authorize(world, request, False, memo=True)
+        if len(decisions) >= CACHE_SIZE:
+            decisions.clear()
+        decisions[signature] = found
     return found
 
 
 def _signature(world: World, request: Request):
     """Everything about a request a decision can depend on, as a hashable value (or None)."""
     try:
-        return ("decision", request.principal, request.action, request.operation, request.key,
+        return (request.principal, request.action, request.operation, request.key,
                 request.resource, request.credentials, _frozen(request.encryption_context),
                 tuple(request.grant_tokens), _frozen(request.params), _frozen(request.context),
                 _frozen(request.session_policy), _frozen(request.vpc_endpoint_policy),
@@ -66,27 +69,41 @@ def _signature(world: World, request: Request):
 
 
 def _frozen(value):
+    """A hashable stand-in for a JSON-like value (dicts and lists tagged apart; a dict whose
+    values are hashable keeps its order: an equal dict in another order only misses)."""
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, dict):
-        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+        items = tuple(value.items())
+        try:
+            hash(items)
+            return ("{", items)
+        except TypeError:
+            return ("{}", tuple(sorted((str(k), _frozen(v)) for k, v in items)))
     if isinstance(value, (list, tuple)):
-        return tuple(_frozen(v) for v in value)
+        return ("[", tuple(_frozen(v) for v in value))
     raise TypeError(f"cannot freeze {type(value).__name__}")
 
 
-def _authorize(world: World, request: Request, trace: bool) -> Decision:
-    who = resolve_caller(world, request)
-    if request.operation:
-        parts = operation_parts(world, who, request)
-        name = request.operation
-    else:
-        if not request.action:
-            raise PolicyEngineError("a request needs an action or an operation")
-        parts = action_parts(world, who, request, canonical_action(request.action))
+def _authorize(world: World, request: Request, trace: bool, memo: bool = False) -> Decision:
+    """``memo``: decisions of single permissions may come from their plans' memos (shared)."""
+    if memo and _plain(world, request):
+        who, parts = _plain_parts(world, request)
         name = None
-    decisions = [decide(world, who, part, request, trace=trace) for part in parts]
+    else:
+        who = resolve_caller(world, request)
+        if request.operation:
+            parts = operation_parts(world, who, request)
+            name = request.operation
+        else:
+            if not request.action:
+                raise PolicyEngineError("a request needs an action or an operation")
+            parts = action_parts(world, who, request, canonical_action(request.action))
+            name = None
+    decisions = [decide(world, who, part, request, trace=trace, memo=memo) for part in parts]
     decision = combine(decisions)
+    if memo and len(decisions) == 1 and (request.params or name is not None):
+        decision = decision.copy()  # a shared decision: the call's own rules change a copy
     check_parameters(world, who, request, decision)
     if decision.invalid:
         decision.error = decision.error or "MalformedPolicyDocumentException"
@@ -97,20 +114,45 @@ def _authorize(world: World, request: Request, trace: bool) -> Decision:
     return decision
 
 
+def _plain(world: World, request: Request) -> bool:
+    """A permission request without parameters, session or endpoint policy, at the world's
+    fixed time: who asks and on what depend only on the principal, action and key named."""
+    return bool(world.now and request.action and not request.operation and not request.params
+                and request.session_policy is None and request.vpc_endpoint_policy is None)
+
+
+def _plain_parts(world: World, request: Request) -> tuple[Who, list[Part]]:
+    """The caller and the authorisations of a plain request (cached per world by what they
+    depend on); only the encryption context is the request's own."""
+    index = ("route", request.principal, request.credentials, request.action, request.key,
+             request.resource, requested_region(request))
+    found = world.cache.get(index)
+    if found is None:
+        who = resolve_caller(world, request)
+        found = world.cache[index] = (who, action_parts(world, who, request,
+                                                        canonical_action(request.action)))
+    who, parts = found
+    return who, [part.with_context(context_for(request, part.action)) for part in parts]
+
+
 def resolve_caller(world: World, request: Request) -> Who:
-    """Who makes the request, with its identity's condition keys (cached per world)."""
-    cached = world.cache.get(("caller", request.principal))
+    """Who makes the request, with its identity's condition keys (cached per world; with the
+    session and endpoint policies it carries and the time keys of the moment, per request)."""
+    index = ("caller", request.principal, request.credentials)
+    cached = world.cache.get(index)
     if cached is None:
         caller, record = _identify(world, request.principal)
-        cached = (caller, record, caller_keys(world, caller, record))
-        world.cache[("caller", request.principal)] = cached
-    caller, record, keys = cached
+        temporary = temporary_credentials(caller, request)
+        cached = world.cache[index] = Who(caller, record, caller_keys(world, caller, record),
+                                          _time_keys(world, temporary), None, None)
+    if world.now and request.session_policy is None and request.vpc_endpoint_policy is None:
+        return cached  # nothing of it depends on this request
     session = (load_policy(request.session_policy, "session")
                if request.session_policy is not None else None)
     endpoint = (load_policy(request.vpc_endpoint_policy, "endpoint")
                 if request.vpc_endpoint_policy is not None else None)
-    times = _time_keys(world, temporary_credentials(caller, request))
-    return Who(caller, record, keys, times, session, endpoint)
+    times = _time_keys(world, temporary_credentials(cached.caller, request))
+    return Who(cached.caller, cached.record, cached.keys, times, session, endpoint)
 
 
 def _identify(world: World, principal: str):
@@ -143,6 +185,7 @@ def _time_keys(world: World, temporary: bool) -> dict:
     return found[1]
 
 
+@functools.lru_cache(maxsize=1024)
 def canonical_action(action: str) -> str:
     """``KMS:decrypt`` -> ``kms:Decrypt`` for KMS permissions; other actions as given."""
     info = catalog.action(action)

@@ -46,6 +46,89 @@ def lookup_for(ctx: RequestContext):
     return lambda name: single_value(keys.get(name))
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What of one policy can apply to one caller, action and resource.
+
+    Action, principal and variable-free resources depend on nothing else, so they are matched
+    once; a request then only needs the conditions (and resources with policy variables,
+    flagged ``True``) checked. Statements that cannot be evaluated are listed apart.
+    """
+
+    entries: tuple[tuple[CompiledStatement, PrincipalMatch, bool], ...]
+    unevaluated: tuple[CompiledStatement, ...]
+    constant: tuple[bool, ...] | None = None  # what :func:`applying` says when nothing varies
+
+
+NOTHING_PREPARED = Prepared((), (), ())
+
+
+def prepare_policy(policy: CompiledPolicy, caller, action: str, resource: str, *,
+                   resource_policy: bool = False) -> Prepared:
+    """The statements of ``policy`` that can apply to ``caller`` doing ``action`` on
+    ``resource`` (see :class:`Prepared`)."""
+    candidates = policy.statements_for(action)
+    if not candidates:
+        return NOTHING_PREPARED
+    entries = []
+    for statement in candidates:
+        if resource_policy:
+            if statement.principal is None:
+                continue
+            match = statement.principal.match(caller)
+            if match is None:
+                continue
+        else:
+            match = SELF_MATCH
+        dynamic = not all(pattern.matcher for pattern in statement.resources)
+        if not dynamic and not statement.matches_resource(resource, None):
+            continue
+        entries.append((statement, match, dynamic))
+    varies = any(dynamic or statement.clauses for statement, _match, dynamic in entries)
+    return Prepared(tuple(entries), tuple(s for s in candidates if s.problems),
+                    None if varies else (True,) * len(entries))
+
+
+def applying(prepared: Prepared, ctx: RequestContext) -> tuple[bool, ...]:
+    """For each prepared statement: does it apply to ``ctx``? (Its conditions, and its
+    resources with policy variables, are checked here.)"""
+    if prepared.constant is not None:
+        return prepared.constant
+    keys = ctx.keys
+    lookup = None  # clauses make their own when a value holds a policy variable
+    result = []
+    for statement, _match, dynamic in prepared.entries:
+        clauses = statement.clauses
+        if not (dynamic or clauses):
+            result.append(True)
+            continue
+        if dynamic and lookup is None:
+            lookup = lookup_for(ctx)
+        applies = not dynamic or statement.matches_resource(ctx.resource, lookup)
+        for clause in clauses:
+            if not applies:
+                break
+            applies = clause.test(keys, lookup)
+        result.append(applies)
+    return tuple(result)
+
+
+def outcome_of(prepared: Prepared, applies: tuple[bool, ...]) -> PolicyOutcome:
+    """The outcome of a prepared policy, from :func:`applying`."""
+    allows, denies = [], []
+    for (statement, match, _dynamic), applied in zip(prepared.entries, applies):
+        if applied:
+            (allows if statement.allow else denies).append(StatementHit(statement, match))
+    if not (allows or denies or prepared.unevaluated):
+        return NOTHING
+    return PolicyOutcome(tuple(denies), tuple(allows), prepared.unevaluated)
+
+
+def evaluate_prepared(prepared: Prepared, ctx: RequestContext) -> PolicyOutcome:
+    """Which prepared statements apply to ``ctx``."""
+    return outcome_of(prepared, applying(prepared, ctx))
+
+
 def evaluate_policy(policy: CompiledPolicy, ctx: RequestContext, *,
                     resource_policy: bool = False) -> PolicyOutcome:
     """Which statements of ``policy`` apply to ``ctx``.
@@ -53,33 +136,8 @@ def evaluate_policy(policy: CompiledPolicy, ctx: RequestContext, *,
     ``resource_policy``: statements must name the caller in Principal / NotPrincipal (a key
     policy); otherwise the policy is attached to the caller and principals are not consulted.
     """
-    candidates = policy.statements_for(ctx.action)
-    if not candidates:
-        return NOTHING
-    keys = ctx.keys
-    lookup = None
-    allows, denies, unevaluated = [], [], []
-    for statement in candidates:
-        if statement.problems:
-            unevaluated.append(statement)
-        if resource_policy:
-            if statement.principal is None:
-                continue
-            match = statement.principal.match(ctx.caller)
-            if match is None:
-                continue
-        else:
-            match = SELF_MATCH
-        if lookup is None:
-            lookup = lookup_for(ctx)
-        if not statement.matches_resource(ctx.resource, lookup):
-            continue
-        if statement.clauses and not all(c.holds(keys, lookup) for c in statement.clauses):
-            continue
-        (allows if statement.allow else denies).append(StatementHit(statement, match))
-    if not (allows or denies or unevaluated):
-        return NOTHING
-    return PolicyOutcome(tuple(denies), tuple(allows), tuple(unevaluated))
+    return evaluate_prepared(prepare_policy(policy, ctx.caller, ctx.action, ctx.resource,
+                                            resource_policy=resource_policy), ctx)
 
 
 # -- tracing -----------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ class Comparison:
     family: Family
     compare: Callable[[Any, Any], bool]
     negated: bool = False
+    equality: bool = False  # compare is ``==`` on hashable values (a set lookup will do)
 
 
 def scalar_text(value: Any) -> str:
@@ -45,3 +46,27 @@ def scalar_text(value: Any) -> str:
 
 def joined(runs) -> str:
     return "".join(text for text, _literal in runs)
+
+
+def remembered(convert: Callable[[Any], Any], size: int = 4096) -> Callable[[Any], Any]:
+    """``convert`` with its results for text values remembered: requests repeat the same
+    addresses and times, and parsing them is the slow part of an IP or date test."""
+    seen: dict[str, tuple[bool, Any]] = {}
+
+    def coerce(value: Any) -> Any:
+        if type(value) is not str:
+            return convert(value)
+        found = seen.get(value)
+        if found is None:
+            if len(seen) >= size:
+                seen.clear()
+            try:
+                found = (True, convert(value))
+            except ValueError as error:
+                found = (False, str(error))
+            seen[value] = found
+        if found[0]:
+            return found[1]
+        raise ValueError(found[1])
+
+    return coerce

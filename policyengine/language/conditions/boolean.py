@@ -17,4 +17,4 @@ def to_bool(value) -> bool:
 
 BOOL = Family("Bool", prepare=to_bool, coerce=to_bool)
 
-COMPARISONS = [Comparison("Bool", BOOL, operator.eq)]
+COMPARISONS = [Comparison("Bool", BOOL, operator.eq, equality=True)]

@@ -51,43 +51,49 @@ class Clause:
     prepared: tuple = ()  # prepared values without variables
     templates: tuple = ()  # parsed templates of values holding variables
     problem: str | None = None  # why it cannot be evaluated
+    test: Callable[..., bool] | None = field(default=None, compare=False, repr=False)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.test is None:  # the fast path evaluations take: holds, or a set lookup
+            object.__setattr__(self, "test", _fast_test(self) or self.holds)
 
     # -- evaluation -------------------------------------------------------------------------
 
     def holds(self, keys: Mapping[str, Any], lookup: Lookup | None = None) -> bool:
-        return self.decide(keys, lookup)[0]
-
-    def decide(self, keys: Mapping[str, Any], lookup: Lookup | None = None) -> tuple[bool, str]:
-        """(result, note) for a request whose condition keys (lower-cased) are ``keys``."""
+        """Does the test hold for a request whose condition keys (lower-cased) are ``keys``?"""
         op = self.operator
         if op is None or self.problem is not None:
-            return False, NOTE_UNEVALUATED
+            return False
         value = keys.get(self.key_lower, ABSENT)
-        empty = value is ABSENT or value is None or (isinstance(value, (list, tuple)) and not value)
+        empty = _is_empty(value)
         if op.is_null:
-            return any(expected is empty for expected in self.prepared), NOTE_NULL
+            return any(expected is empty for expected in self.prepared)
         if empty:
-            if op.if_exists:
-                return True, NOTE_ABSENT_IFEXISTS
-            if op.qualifier == "ForAllValues":
-                return True, (NOTE_ABSENT_FORALL if value is ABSENT else NOTE_EMPTY_FORALL)
-            if op.qualifier == "ForAnyValue":
-                return False, NOTE_ABSENT_FORANY
-            if op.negated:
-                return True, NOTE_ABSENT_NEGATED
-            return False, NOTE_ABSENT
+            return _when_absent(op, value)[0]
         expected = self._expected(keys, lookup) if self.templates else self.prepared
         comparison = op.comparison
         coerce, compare = comparison.family.coerce, comparison.compare
         if not isinstance(value, (list, tuple)):  # with a set qualifier: a set of one
-            return _positive(value, expected, coerce, compare) != op.negated, ""
+            return _positive(value, expected, coerce, compare) != op.negated
         if op.qualifier == "ForAllValues":
-            return all(_positive(v, expected, coerce, compare) != op.negated for v in value), ""
+            return all(_positive(v, expected, coerce, compare) != op.negated for v in value)
         if op.qualifier == "ForAnyValue":
-            return any(_positive(v, expected, coerce, compare) != op.negated for v in value), ""
+            return any(_positive(v, expected, coerce, compare) != op.negated for v in value)
         hit = any(_positive(v, expected, coerce, compare) for v in value)
-        return hit != op.negated, ""
+        return hit != op.negated
+
+    def decide(self, keys: Mapping[str, Any], lookup: Lookup | None = None) -> tuple[bool, str]:
+        """(result, note): :meth:`holds`, and why when the key decided by its absence."""
+        op = self.operator
+        if op is None or self.problem is not None:
+            return False, NOTE_UNEVALUATED
+        if op.is_null:
+            return self.holds(keys, lookup), NOTE_NULL
+        value = keys.get(self.key_lower, ABSENT)
+        if _is_empty(value):
+            return _when_absent(op, value)
+        return self.holds(keys, lookup), ""
 
     def _expected(self, keys: Mapping[str, Any], lookup: Lookup | None) -> tuple:
         """The prepared policy values; values with variables are substituted for this request.
@@ -111,6 +117,45 @@ class Clause:
                     self._cache[flat] = prepared
             resolved.append(prepared)
         return self.prepared + tuple(resolved)
+
+
+def _fast_test(clause: Clause) -> Callable[..., bool] | None:
+    """For an equality test without policy variables, a test that answers the common case (one
+    text or boolean request value) with a set lookup, and leaves the rest to ``holds``."""
+    op = clause.operator
+    if op is None or clause.problem is not None or clause.templates or op.is_null or not (
+            op.comparison.equality):
+        return None
+    key, members, coerce = clause.key_lower, frozenset(clause.prepared), op.comparison.family.coerce
+    negated, holds = op.comparison.negated, clause.holds
+
+    def test(keys: Mapping[str, Any], lookup: Lookup | None = None) -> bool:
+        value = keys.get(key)
+        if type(value) is str or type(value) is bool:
+            try:
+                return (coerce(value) in members) != negated
+            except ValueError:
+                return negated  # not of the operator's type: it matches nothing
+        return holds(keys, lookup)
+
+    return test
+
+
+def _is_empty(value) -> bool:
+    return value is ABSENT or value is None or (isinstance(value, (list, tuple)) and not value)
+
+
+def _when_absent(op: Operator, value) -> tuple[bool, str]:
+    """A key absent from the request (or without values) decides the test by itself."""
+    if op.if_exists:
+        return True, NOTE_ABSENT_IFEXISTS
+    if op.qualifier == "ForAllValues":
+        return True, (NOTE_ABSENT_FORALL if value is ABSENT else NOTE_EMPTY_FORALL)
+    if op.qualifier == "ForAnyValue":
+        return False, NOTE_ABSENT_FORANY
+    if op.negated:
+        return True, NOTE_ABSENT_NEGATED
+    return False, NOTE_ABSENT
 
 
 def _positive(actual, expected, coerce, compare) -> bool:

@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
-from .base import Comparison, Family
+from .base import Comparison, Family, remembered
 
 # W3C profile of ISO 8601: YYYY, YYYY-MM, YYYY-MM-DD, and date-times with a time zone
 # designator; seconds and fractions optional. A date-time without a zone is read as UTC.
@@ -58,7 +58,7 @@ def to_instant(value) -> Decimal:
     return seconds
 
 
-DATE = Family("Date", prepare=to_instant, coerce=to_instant)
+DATE = Family("Date", prepare=to_instant, coerce=remembered(to_instant))
 
 COMPARISONS = [
     Comparison("DateEquals", DATE, operator.eq),

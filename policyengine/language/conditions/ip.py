@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from .base import Comparison, Family
+from .base import Comparison, Family, remembered
 
 
 def to_network(value):
@@ -29,7 +29,7 @@ def _inside(address, network) -> bool:
     return address.version == network.version and address in network
 
 
-IP = Family("IPAddress", prepare=to_network, coerce=to_address)
+IP = Family("IPAddress", prepare=to_network, coerce=remembered(to_address))
 
 COMPARISONS = [
     Comparison("IpAddress", IP, _inside),

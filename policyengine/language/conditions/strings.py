@@ -24,10 +24,10 @@ def _glob(actual, matcher) -> bool:
 
 
 COMPARISONS = [
-    Comparison("StringEquals", EXACT, _equal),
-    Comparison("StringNotEquals", EXACT, _equal, negated=True),
-    Comparison("StringEqualsIgnoreCase", FOLDED, _equal),
-    Comparison("StringNotEqualsIgnoreCase", FOLDED, _equal, negated=True),
+    Comparison("StringEquals", EXACT, _equal, equality=True),
+    Comparison("StringNotEquals", EXACT, _equal, negated=True, equality=True),
+    Comparison("StringEqualsIgnoreCase", FOLDED, _equal, equality=True),
+    Comparison("StringNotEqualsIgnoreCase", FOLDED, _equal, negated=True, equality=True),
     Comparison("StringLike", GLOB, _glob),
     Comparison("StringNotLike", GLOB, _glob, negated=True),
 ]
