@@ -166,11 +166,12 @@ def request_keys(action: str, request: Request, *, alias: str | None,
         keys["kms:encryptionalgorithm"] = params.get("EncryptionAlgorithm", "SYMMETRIC_DEFAULT")
     if same_key is not None:
         keys["kms:reencryptonsamekey"] = same_key
-    supported = _supported_keys(action)
-    for parameter, value in params.items():
-        condition_key = _PARAMETER_KEYS.get(parameter)
-        if condition_key is not None and value is not None and condition_key in supported:
-            keys[condition_key.lower()] = value
+    if params:
+        supported = _supported_keys(action)
+        for parameter, value in params.items():
+            condition_key = _PARAMETER_KEYS.get(parameter)
+            if condition_key is not None and value is not None and condition_key in supported:
+                keys[condition_key.lower()] = value
     for parameter, value in _DEFAULTS.get(action, {}).items():
         if parameter not in params and parameter in _PARAMETER_KEYS:
             keys[_PARAMETER_KEYS[parameter].lower()] = value
@@ -181,11 +182,13 @@ def request_keys(action: str, request: Request, *, alias: str | None,
         keys["kms:customermasterkeyusage"] = keys["kms:keyusage"]
         if params.get("MultiRegion"):
             keys["kms:multiregionkeytype"] = "PRIMARY"
-    if action == "kms:CreateGrant":
-        keys.update(_grant_keys(params))
     if action in _GRANT_AWS_RESOURCE_ACTIONS:
         keys["kms:grantisforawsresource"] = "kms:viaservice" in {
             name.lower() for name in request.context}
+    if not params:
+        return keys
+    if action == "kms:CreateGrant":
+        keys.update(_grant_keys(params))
     tags = params.get("Tags")
     if action in _TAG_ACTIONS and tags:
         pairs = _tag_pairs(tags)

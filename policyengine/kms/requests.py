@@ -24,6 +24,7 @@ from .world import Request, World, load_policy
 
 
 CACHE_SIZE = 4096  # decisions remembered per world (more only slows the garbage collector)
+ROUTE_CACHE_SIZE = 256  # decisions remembered per route of plain requests
 
 
 def authorize(world: World, request: Request, *, trace: bool = False,
@@ -41,6 +42,8 @@ def authorize(world: World, request: Request, *, trace: bool = False,
     """
     if trace or not cache:
         return _authorize(world, request, trace)
+    if _plain(world, request):
+        return _authorize_plain(world, request)
     signature = _signature(world, request)
     if signature is None:
         return _authorize(world, request, False, memo=True)
@@ -87,29 +90,28 @@ def _frozen(value):
 
 def _authorize(world: World, request: Request, trace: bool, memo: bool = False) -> Decision:
     """``memo``: decisions of single permissions may come from their plans' memos (shared)."""
-    if memo and _plain(world, request):
-        who, parts = _plain_parts(world, request)
-        name = None
+    who = resolve_caller(world, request)
+    if request.operation:
+        parts = operation_parts(world, who, request)
     else:
-        who = resolve_caller(world, request)
-        if request.operation:
-            parts = operation_parts(world, who, request)
-            name = request.operation
-        else:
-            if not request.action:
-                raise PolicyEngineError("a request needs an action or an operation")
-            parts = action_parts(world, who, request, canonical_action(request.action))
-            name = None
+        if not request.action:
+            raise PolicyEngineError("a request needs an action or an operation")
+        parts = action_parts(world, who, request, canonical_action(request.action))
+    return _decide_parts(world, who, request, parts, trace, memo)
+
+
+def _decide_parts(world: World, who: Who, request: Request, parts: list[Part], trace: bool,
+                  memo: bool) -> Decision:
     decisions = [decide(world, who, part, request, trace=trace, memo=memo) for part in parts]
     decision = combine(decisions)
-    if memo and len(decisions) == 1 and (request.params or name is not None):
+    if memo and len(decisions) == 1 and (request.params or request.operation):
         decision = decision.copy()  # a shared decision: the call's own rules change a copy
     check_parameters(world, who, request, decision)
     if decision.invalid:
         decision.error = decision.error or "MalformedPolicyDocumentException"
     elif not decision.allowed:
         decision.error = decision.error or "AccessDeniedException"
-    elif name is not None:
+    elif request.operation:
         operation_rules(world, who, request, parts, decision)
     return decision
 
@@ -121,18 +123,38 @@ def _plain(world: World, request: Request) -> bool:
                 and request.session_policy is None and request.vpc_endpoint_policy is None)
 
 
-def _plain_parts(world: World, request: Request) -> tuple[Who, list[Part]]:
-    """The caller and the authorisations of a plain request (cached per world by what they
-    depend on); only the encryption context is the request's own."""
+class _Route:
+    """A plain request's caller and authorisations, and the decisions of the requests that
+    took this route, by what else they carry."""
+
+    __slots__ = ("who", "parts", "decisions")
+
+    def __init__(self, who: Who, parts: list[Part]) -> None:
+        self.who, self.parts, self.decisions = who, parts, {}
+
+
+def _authorize_plain(world: World, request: Request) -> Decision:
     index = ("route", request.principal, request.credentials, request.action, request.key,
              request.resource, requested_region(request))
-    found = world.cache.get(index)
-    if found is None:
+    route = world.cache.get(index)
+    if route is None:
         who = resolve_caller(world, request)
-        found = world.cache[index] = (who, action_parts(world, who, request,
-                                                        canonical_action(request.action)))
-    who, parts = found
-    return who, [part.with_context(context_for(request, part.action)) for part in parts]
+        route = world.cache[index] = _Route(who, action_parts(
+            world, who, request, canonical_action(request.action)))
+    try:
+        signature = (_frozen(request.encryption_context), _frozen(request.context),
+                     tuple(request.grant_tokens))
+        found = route.decisions.get(signature)
+    except TypeError:  # a value that cannot be frozen: decide without remembering
+        signature = found = None
+    if found is None:
+        parts = [part.with_context(context_for(request, part.action)) for part in route.parts]
+        found = _decide_parts(world, route.who, request, parts, False, True)
+        if signature is not None:
+            if len(route.decisions) >= ROUTE_CACHE_SIZE:
+                route.decisions.clear()
+            route.decisions[signature] = found
+    return found
 
 
 def resolve_caller(world: World, request: Request) -> Who:
