@@ -27,15 +27,20 @@ class Node(BaseModel):
         ``model_construct`` sets (a test compares the two).
         """
         node = cls.__new__(cls)
-        data = dict(_defaults(cls))
-        data.update(values)
-        object.__setattr__(node, "__dict__", data)
-        object.__setattr__(node, "__pydantic_fields_set__", set(values))
-        object.__setattr__(node, "__pydantic_extra__", None)
-        object.__setattr__(node, "__pydantic_private__", None)
+        defaults = _DEFAULTS.get(cls)
+        _set_dict(node, "__dict__", {**(defaults if defaults is not None else _defaults(cls)),
+                                     **values})
+        _set_fields(node, set(values))
+        _set_extra(node, None)
+        _set_private(node, None)
         return node
 
 
+# The slots pydantic keeps a model's state in, set directly (frozen models refuse setattr).
+_set_dict = object.__setattr__
+_set_fields = BaseModel.__pydantic_fields_set__.__set__
+_set_extra = BaseModel.__pydantic_extra__.__set__
+_set_private = BaseModel.__pydantic_private__.__set__
 _DEFAULTS: dict[type, dict[str, Any]] = {}
 
 

@@ -117,11 +117,16 @@ def _fail(message: str, path: str) -> PolicyValidationError:
     return PolicyValidationError(message, json_path=path)
 
 
+_JUST_STR = frozenset({str})
+
+
 def _strings(value: Any, path: str, element: str) -> tuple[str, ...]:
     """A string or a list of strings (AWS accepts either where the grammar takes a list)."""
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list):
+        if set(map(type, value)) <= _JUST_STR:  # JSON gives plain str: checked at C speed
+            return tuple(value)
         for index, item in enumerate(value):
             if not isinstance(item, str):
                 raise _fail(f"{element} must hold strings, not {json_kind(item)}", f"{path}/{index}")
@@ -174,31 +179,34 @@ def build_statement(raw: Any, index: int, path: str) -> Statement:
 
 def _name_list(raw: dict, path: str, name: str, negated_name: str) -> NameList | None:
     # With both present (invalid), the positive element is used; validation reports it.
-    for element, negated in ((name, False), (negated_name, True)):
-        if element in raw:
-            where = f"{path}/{element}"
-            return NameList.build(path=where, negated=negated,
-                                            values=_strings(raw[element], where, element))
-    return None
+    if name in raw:
+        element, negated = name, False
+    elif negated_name in raw:
+        element, negated = negated_name, True
+    else:
+        return None
+    where = f"{path}/{element}"
+    return NameList.build(path=where, negated=negated,
+                          values=_strings(raw[element], where, element))
 
 
 def _principal(raw: dict, path: str) -> PrincipalElement | None:
-    for element, negated in (("Principal", False), ("NotPrincipal", True)):
-        if element not in raw:
-            continue
-        where = f"{path}/{element}"
-        value = raw[element]
-        if value == "*":
-            return PrincipalElement.build(path=where, negated=negated, wildcard=True,
-                                                    entries=())
-        if not isinstance(value, dict):
-            raise _fail(f'{element} must be "*" or an object such as {{"AWS": ...}}, '
-                        f"not {json_kind(value)}", where)
-        entries = tuple((kind, _strings(values, f"{where}/{kind}", f"{element} {kind}"))
-                        for kind, values in value.items())
-        return PrincipalElement.build(path=where, negated=negated, wildcard=False,
-                                                entries=entries)
-    return None
+    if "Principal" in raw:
+        element, negated = "Principal", False
+    elif "NotPrincipal" in raw:
+        element, negated = "NotPrincipal", True
+    else:
+        return None
+    where = f"{path}/{element}"
+    value = raw[element]
+    if value == "*":
+        return PrincipalElement.build(path=where, negated=negated, wildcard=True, entries=())
+    if not isinstance(value, dict):
+        raise _fail(f'{element} must be "*" or an object such as {{"AWS": ...}}, '
+                    f"not {json_kind(value)}", where)
+    entries = tuple((kind, _strings(values, f"{where}/{kind}", f"{element} {kind}"))
+                    for kind, values in value.items())
+    return PrincipalElement.build(path=where, negated=negated, wildcard=False, entries=entries)
 
 
 def _condition(raw: Any, path: str) -> tuple[ConditionEntry, ...]:
