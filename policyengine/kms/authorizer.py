@@ -47,11 +47,12 @@ class Part:
     same_key: bool | None = None  # kms:ReEncryptOnSameKey
     missing: str | None = None  # why the resource could not be found
     role: str = "key"  # which resource of the operation (catalogue: source_key, new_key, ...)
+    plan: Any = field(default=None, repr=False, compare=False)  # its _Plan, once known
 
     def with_context(self, encryption_context: dict | None) -> "Part":
         """The same authorisation, asked with ``encryption_context``."""
         return Part(self.action, self.key, self.resource, self.alias, encryption_context,
-                    self.same_key, self.missing, self.role)
+                    self.same_key, self.missing, self.role, self.plan)
 
 
 @dataclass(slots=True)
@@ -103,7 +104,7 @@ def decide(world: World, who: Who, part: Part, request: Request, *,
         decision.notes.append(part.missing)
         decision.error = "NotFoundException"
         return decision
-    plan = _plan(world, who, part, info)
+    plan = part.plan or _plan(world, who, part, info)
     ctx = _context(plan, who, part, request, info)
     applies = tuple([None if found is None else applying(found, ctx) for found in plan.slots])
     grants = _Grants(who, part, request, ctx, info, lambda: _iam_allowed(
@@ -238,6 +239,11 @@ class _Plan:
     base: dict[str, Any]
     grantable: bool  # the key has grants and they can allow the permission
     memo: dict | None  # outcome -> decision (None: the plan is not cached)
+
+
+def plan_of(world: World, who: Who, part: Part) -> _Plan:
+    """The plan of ``part`` (see :class:`_Plan`)."""
+    return _plan(world, who, part, catalog.action(part.action))
 
 
 def _plan(world: World, who: Who, part: Part, info) -> _Plan:

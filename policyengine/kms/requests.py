@@ -16,7 +16,7 @@ from ..decision import Decision, Effect
 from ..errors import PolicyEngineError
 from ..language.principals import caller_from_arn
 from . import catalog
-from .authorizer import Part, Who, decide
+from .authorizer import Part, Who, decide, plan_of
 from .context import caller_keys, now_of, temporary_credentials, time_keys
 from .operations import (action_parts, check_parameters, context_for, operation_parts,
                          operation_rules, requested_region)
@@ -139,8 +139,11 @@ def _authorize_plain(world: World, request: Request) -> Decision:
     route = world.cache.get(index)
     if route is None:
         who = resolve_caller(world, request)
-        route = world.cache[index] = _Route(who, action_parts(
-            world, who, request, canonical_action(request.action)))
+        parts = action_parts(world, who, request, canonical_action(request.action))
+        for part in parts:
+            if not part.missing:
+                part.plan = plan_of(world, who, part)
+        route = world.cache[index] = _Route(who, parts)
     try:
         signature = (_frozen(request.encryption_context), _frozen(request.context),
                      tuple(request.grant_tokens))
