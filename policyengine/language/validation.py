@@ -137,7 +137,9 @@ _OVERLY_PERMISSIVE_PREFIXES = ("kms:encryptioncontext:", "aws:requesttag/")
 
 
 def _join(*parts: Any) -> str:
-    return "/".join(str(part) for part in parts if part != "")
+    if len(parts) == 2 and parts[0] != "" and parts[1] != "":  # the common case, fast
+        return f"{parts[0]}/{parts[1]}"
+    return "/".join([str(part) for part in parts if part != ""])
 
 
 # -- the checker ----------------------------------------------------------------------------------
