@@ -167,7 +167,7 @@ def _build_parser():
             return tuple(parts)
 
     text = grammar_path(GRAMMAR).read_text(encoding="utf-8")
-    return Lark(text, parser="lalr", lexer="contextual", transformer=_Template())
+    return Lark(text, parser="lalr", lexer="contextual", transformer=_Template(), cache=True)
 
 
 # -- error messages -----------------------------------------------------------------------------
