@@ -741,3 +741,361 @@ def short_list(items, limit: int = 4) -> str:
     if len(items) <= limit:
         return ", ".join(items)
     return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+
+
+# -- scenario worlds (the cross-document rules) --------------------------------------------------
+
+#: Caller and key attributes a world describes completely: when the engine derives no value for
+#: one of them (the principal has no such tag, the key no alias), the request has none either.
+_WORLD_ATTRIBUTE_KEYS = frozenset({
+    "aws:principalorgid", "aws:principalorgpaths", "aws:username", "aws:resourceorgid",
+    "aws:resourceorgpaths", "kms:resourcealiases", "kms:multiregionkeytype",
+})
+_WORLD_ATTRIBUTE_PREFIXES = ("aws:principaltag/", "aws:resourcetag/")
+
+
+@dataclass(frozen=True)
+class WorldRequest:
+    """A request of a scenario world with the engine's decision on it."""
+
+    index: int
+    request: Any  # policyengine.kms.world.Request
+    caller: Caller  # as the engine resolves it (a role session knows its role)
+    decision: Any  # policyengine.decision.Decision (shared: read-only)
+
+    @property
+    def parts(self) -> list:
+        """The decision of each authorisation the request needs (one for an ``action:``)."""
+        return self.decision.parts or [self.decision]
+
+
+def world_requests(doc) -> tuple[WorldRequest, ...]:
+    """The requests of a world document, each decided by the engine (``authorize``); requests
+    the engine cannot decide (an unknown operation, a malformed principal) are left out."""
+    found = doc.cache.get("world-requests")
+    if found is None:
+        from ..errors import PolicyEngineError
+        from ..kms.requests import authorize, resolve_caller
+        from ..scenario.build import to_request
+
+        out = []
+        for index, spec in enumerate(doc.scenario.requests):
+            request = to_request(spec)
+            try:
+                caller = resolve_caller(doc.world, request).caller
+                decision = authorize(doc.world, request)
+            except PolicyEngineError:
+                continue
+            out.append(WorldRequest(index, request, caller, decision))
+        found = doc.cache["world-requests"] = tuple(out)
+    return found
+
+
+@dataclass(frozen=True)
+class IdentityStatement:
+    """An Allow statement of an identity policy of a world's principal."""
+
+    principal: Any  # policyengine.kms.world.Principal
+    document: Any  # the PolicyDocument linted for that policy
+    statement: Any  # CompiledStatement
+    base: str  # the policy's JSON path, relative to the world document
+
+    @property
+    def compiled(self):
+        return self.document.compiled
+
+    def path(self, element: str | None = None) -> str:
+        """The JSON path of the statement (or of its Resource / Action ... element)."""
+        node = self.statement.node
+        target = getattr(node, element.lower(), None) if element else None
+        return f"{self.base}/{target.path if target is not None else node.path}"
+
+
+def identity_allow_statements(doc) -> tuple[IdentityStatement, ...]:
+    """The Allow statements of the identity policies attached to a world's principals."""
+    found = doc.cache.get("identity-allows")
+    if found is None:
+        from .model import PolicyDocument, join_path
+
+        documents = {d.prefix: d for d in doc.documents if isinstance(d, PolicyDocument)}
+        out = []
+        for i, principal in enumerate(doc.world.principals):
+            for j in range(len(principal.policies)):
+                base = f"principals/{i}/policies/{j}"
+                document = documents.get(join_path(doc.prefix, base))
+                if document is None or document.compiled is None:
+                    continue
+                out.extend(IdentityStatement(principal, document, statement, base)
+                           for statement in document.compiled.statements
+                           if statement.allow and statement.effective)
+        found = doc.cache["identity-allows"] = tuple(out)
+    return found
+
+
+def world_probe(world, principal: str, key=None, policies=()) -> Probe:
+    """A principal of a scenario world as a probe: what the engine derives about it (ARN,
+    account, tags, organization) and about ``key`` (account, spec, tags, aliases) is bound;
+    a tag or other attribute the world does not give it, but a condition of ``policies``
+    (compiled) asks about, is bound as absent; what the request carries is free."""
+    from ..kms.context import key_keys
+    from ..kms.requests import resolve_caller
+    from ..kms.world import Request
+
+    who = resolve_caller(world, Request(principal))
+    known = {k: v for k, v in who.keys.items() if k != "aws:viaawsservice"}
+    if key is not None:
+        known.update(key_keys(world, key))
+    for policy in policies:
+        for statement in (policy.statements if policy is not None else ()):
+            for clause in statement.clauses:
+                name = clause.key_lower
+                if name not in known and (name in _WORLD_ATTRIBUTE_KEYS
+                                          or name.startswith(_WORLD_ATTRIBUTE_PREFIXES)):
+                    known[name] = ABSENT
+    return Probe(who.caller, known, principal)
+
+
+def s3_arn(request) -> str | None:
+    """The S3 resource of a request Amazon S3 makes to KMS for SSE-KMS: S3 sets the encryption
+    context ``aws:s3:arn`` to the object ARN (or, with S3 Bucket Keys, the bucket ARN)."""
+    for name, value in (request.encryption_context or {}).items():
+        if name.lower() == "aws:s3:arn" and isinstance(value, str) \
+                and value.startswith("arn:") and value.count(":") >= 5:
+            return value
+    return None
+
+
+def s3_bucket(request) -> str | None:
+    """The bucket of a request Amazon S3 makes to KMS for SSE-KMS (see :func:`s3_arn`)."""
+    arn = s3_arn(request)
+    if arn is None:
+        return None
+    return arn.split(":", 5)[5].split("/", 1)[0] or None
+
+
+def multi_region_type(doc) -> str | None:
+    """``PRIMARY`` or ``REPLICA`` for the configuration of a multi-Region key (a scenario key's
+    ``multi_region_type``, ``MultiRegionConfiguration`` of describe-key output), else None."""
+    key = getattr(doc, "key", None)
+    if key is not None:
+        return key.multi_region_type
+    meta = doc.value.get("KeyMetadata") if isinstance(doc.value, dict) else None
+    config = meta.get("MultiRegionConfiguration") if isinstance(meta, dict) else None
+    return config.get("MultiRegionKeyType") if isinstance(config, dict) else None
+
+
+# -- identity policies: the keys a statement reaches and who holds it (IAM rules) ---------------
+
+#: A key ID that no policy names: the key a wildcard reaches although no statement lists it.
+UNNAMED_KEY_ID = "0000aaaa-lint-4000-8000-unnamed00key"
+#: Condition keys that describe a key's attributes (its tags, its aliases).
+_KEY_ATTRIBUTE_PREFIXES = ("aws:resourcetag/", "kms:resourcealiases")
+
+
+def holder(account: str | None = None) -> Caller:
+    """The holder of an identity policy: a user of ``account`` (111111111111 by default)."""
+    account = account or "111111111111"
+    return Caller("user", f"arn:aws:iam::{account}:user/holder", account)
+
+
+def unnamed_keys(statement, account: str | None = None) -> tuple[tuple[int | None, str], ...]:
+    """For each ``Resource`` pattern of an identity statement that can name KMS keys: (its index,
+    a key ARN of the pattern's partition, Region and account with a key ID the policy does not
+    name), when the pattern matches that key (the engine's resource matcher; a pattern with
+    policy variables is left out). Wildcards in the Region become us-east-1, in the account
+    ``account`` (else 111111111111) when the pattern allows it. ``"*"`` gives a key of that
+    account; ``NotResource`` gives (None, such a key), for the engine to decide."""
+    default = f"arn:aws:kms:{_DEFAULT_REGION}:{account or '111111111111'}:key/{UNNAMED_KEY_ID}"
+    node = statement.node
+    if node.resource is None:
+        return ()
+    if node.resource.negated:
+        return ((None, default),)
+    out = []
+    for index, value in enumerate(node.resource.values):
+        if value == "*":
+            out.append((index, default))
+            continue
+        parts = value.split(":", 5) if isinstance(value, str) else []
+        if len(parts) < 6 or parts[0] != "arn" or not _glob_matches("kms", parts[2]):
+            continue
+        partition = parts[1] if parts[1] and not any(c in parts[1] for c in "*?$") else "aws"
+        region = _fill(parts[3], _DEFAULT_REGION) if any(c in parts[3] for c in "*?$") \
+            else parts[3] or _DEFAULT_REGION
+        wanted = account or "111111111111"
+        if _ACCOUNT.fullmatch(parts[4]):
+            owner = parts[4]
+        elif _glob_matches(wanted, parts[4]):
+            owner = wanted
+        else:
+            owner = _shape_account(parts[4], None) or wanted
+        key = f"arn:{partition}:kms:{region}:{owner}:key/{UNNAMED_KEY_ID}"
+        if index < len(statement.resources) and statement.resources[index].matches(
+                key, lambda _name: None):
+            out.append((index, key))
+    return tuple(out)
+
+
+def reachable_keys(statement, account: str | None = None) -> tuple[str, ...]:
+    """Keys an identity statement is about: the key ARNs it names, and the keys with an ID it
+    does not name that its patterns reach (:func:`unnamed_keys`)."""
+    from ..kms.world import KEY_ARN
+
+    node = statement.node
+    named = () if node.resource is None or node.resource.negated else tuple(
+        v for v in node.resource.values
+        if KEY_ARN.fullmatch(v) and not any(c in v for c in "*?$"))
+    return named + tuple(key for _, key in unnamed_keys(statement, account))
+
+
+def key_probe(policies, key_arn: str, *, caller: Caller | None = None,
+              attributes: Mapping[str, Any] | None = None) -> Probe:
+    """The holder of identity ``policies`` (compiled) asking about the key ``key_arn``: the key's
+    account (``aws:ResourceAccount``) is bound, and so are its tags and aliases: ``attributes``
+    gives values (lower-case condition keys), and every other ``aws:ResourceTag/*`` or
+    ``kms:ResourceAliases`` key a condition of the policies asks about is absent (a key that is
+    not tagged for it). Who the holder is and what its request carries are free (fix request
+    keys with :meth:`Probe.fix`)."""
+    account = key_arn.split(":")[4] if key_arn.count(":") >= 5 else None
+    known: dict[str, Any] = {"aws:resourceaccount": account} if account else {}
+    for policy in policies:
+        for statement in (policy.statements if policy is not None else ()):
+            for clause in statement.clauses:
+                if clause.key_lower.startswith(_KEY_ATTRIBUTE_PREFIXES):
+                    known.setdefault(clause.key_lower, ABSENT)
+    known.update({k.lower(): v for k, v in (attributes or {}).items()})
+    return Probe(caller or holder(account), known, "the policy's holder")
+
+
+def identity_allows(policies, probe: Probe, action: str, resource: str) -> bool:
+    """Do the identity policies of one principal (compiled) allow the probe ``action`` on
+    ``resource``: an Allow statement of one of them can apply, and no Deny statement of any of
+    them must (the caller choosing its free keys)?"""
+    allowed = False
+    for policy in policies:
+        if policy is None:
+            continue
+        for statement in policy.statements_for(action):
+            can, must = reach(statement, probe, action, resource, resource_policy=False)
+            if statement.allow:
+                allowed = allowed or can
+            elif must:
+                return False
+    return allowed
+
+
+def holder_principal(doc):
+    """The scenario-world principal the identity policy ``doc`` is attached to, else None."""
+    world, engine = getattr(doc, "world", None), getattr(doc, "engine", None)
+    if world is None or engine is None:
+        return None
+    return next((p for p in world.principals if any(policy is engine for policy in p.policies)),
+                None)
+
+
+def holder_policies(doc) -> tuple:
+    """The compiled identity policies of whoever holds the identity policy ``doc``: in a scenario
+    world every identity policy of the principal it is attached to, else the document alone."""
+    principal = holder_principal(doc)
+    if principal is not None:
+        return tuple(p.compiled for p in principal.policies if p.compiled is not None)
+    return (doc.compiled,) if doc.compiled is not None else ()
+
+
+def key_only_actions() -> tuple[str, ...]:
+    """KMS permissions authorised on the key alone (not on an alias, not on ``"*"``)."""
+    return tuple(f"kms:{a.name}" for a in catalog.all_actions()
+                 if not a.internal and a.resource == "key")
+
+
+# -- grants (GR rules) ---------------------------------------------------------------------------
+
+_SERVICE_PRINCIPAL = re.compile(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?")
+
+#: The scenario format's grant fields and their ListGrants spellings (both are accepted).
+_GRANT_FIELDS = {
+    "id": "GrantId", "name": "Name", "grantee": "GranteePrincipal",
+    "grantee_service": "GranteeServicePrincipal", "retiring": "RetiringPrincipal",
+    "retiring_service": "RetiringServicePrincipal", "operations": "Operations",
+    "constraints": "Constraints", "encryption_context_equals": "EncryptionContextEquals",
+    "encryption_context_subset": "EncryptionContextSubset", "source_arn": "SourceArn",
+    "issuing_account": "IssuingAccount", "creation_date": "CreationDate",
+}
+
+
+def grant_field(entry, name: str) -> tuple[Any, str | None]:
+    """(value, JSON path) of a grant's field as written, by its scenario name, either spelling
+    accepted at each level (``"constraints/encryption_context_subset"`` finds
+    ``Constraints/EncryptionContextSubset`` too). (None, None) when absent."""
+    value, path = entry.raw, entry.json_path
+    for part in name.split("/"):
+        if not isinstance(value, dict):
+            return None, None
+        written = next((s for s in (part, _GRANT_FIELDS.get(part)) if s in value), None)
+        if written is None:
+            return None, None
+        value, path = value[written], f"{path}/{written}"
+    return value, path
+
+
+def grant_label(entry) -> str:
+    """``grant 0c237476b39f... ('app-decrypt')`` for messages (long IDs shortened)."""
+    grant = entry.grant
+    if grant is None:
+        return f"the grant at {entry.json_path}"
+    name = f" ({grant.name!r})" if grant.name else ""
+    shown = grant.id if len(grant.id) <= 20 else grant.id[:12] + "..."
+    return f"grant {shown}{name}"
+
+
+def account_of(principal: Any) -> str | None:
+    """The account of a principal ARN (``arn:aws:iam::ACCOUNT:...``, ``arn:aws:sts::...``) or an
+    account ID; None for service principals and anything else."""
+    if not isinstance(principal, str):
+        return None
+    if _ACCOUNT.fullmatch(principal):
+        return principal
+    parts = principal.split(":")
+    if len(parts) >= 6 and parts[0] == "arn" and _ACCOUNT.fullmatch(parts[4]):
+        return parts[4]
+    return None
+
+
+def is_service_principal(principal: Any) -> bool:
+    """``logs.eu-west-1.amazonaws.com`` and the like."""
+    return isinstance(principal, str) and bool(_SERVICE_PRINCIPAL.fullmatch(principal))
+
+
+def grant_key_account(doc, entry) -> str | None:
+    """The account of the key a grant is on: the scenario key's, else the ``KeyId`` ARN's of the
+    ListGrants entry, else its ``IssuingAccount``."""
+    key = getattr(doc, "key", None)
+    if key is not None:
+        return key.account
+    found = account_of(entry.key_arn)
+    if found is None and entry.grant is not None:
+        found = account_of(entry.grant.issuing_account)
+    return found
+
+
+def timestamp(value: Any):
+    """A ``datetime`` (UTC-aware) from an AWS CLI time: ISO 8601 text or epoch seconds."""
+    from datetime import datetime, timezone
+
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+    elif isinstance(value, (int, float)):
+        text = str(value)
+    else:
+        return None
+    try:
+        return datetime.fromtimestamp(float(text), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        pass
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
