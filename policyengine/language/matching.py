@@ -23,6 +23,9 @@ Runs = Sequence[tuple[str, bool]]
 _STAR = object()  # token for '*'
 
 
+_WILDCARDS = re.compile(r"([*?])")
+
+
 def _tokens(pattern: str | Runs) -> list:
     """Split a pattern into literal strings, '?' markers and _STAR markers."""
     runs = [(pattern, False)] if isinstance(pattern, str) else pattern
@@ -31,17 +34,13 @@ def _tokens(pattern: str | Runs) -> list:
         if literal:
             out.append(text)
             continue
-        buf = []
-        for ch in text:
-            if ch == "*" or ch == "?":
-                if buf:
-                    out.append("".join(buf))
-                    buf = []
-                out.append(_STAR if ch == "*" else None)  # None marks '?'
-            else:
-                buf.append(ch)
-        if buf:
-            out.append("".join(buf))
+        for part in _WILDCARDS.split(text):  # text, then each wildcard between texts
+            if part == "*":
+                out.append(_STAR)
+            elif part == "?":
+                out.append(None)  # None marks '?'
+            elif part:
+                out.append(part)
     return out
 
 
