@@ -659,6 +659,20 @@ def administrators(doc, config) -> frozenset[str]:
     return doc.cache["admins"]
 
 
+def names_owner(entry: PrincipalEntry, owner: str | None) -> bool:
+    """Does the entry name the owning account itself (its root: the trust of the default key
+    policy, which enables IAM policies)?"""
+    return entry.account_principal and owner is not None and entry.account == owner
+
+
+def entry_caller(entry: PrincipalEntry, owner: str | None) -> Caller | None:
+    """The caller a principal entry stands for; a wildcard stands for a role of the owning
+    account (any principal: the one with the most the statement can give)."""
+    if entry.wildcard:
+        return caller_from_arn(f"arn:aws:iam::{owner or '111111111111'}:role/AnyRoleOfTheAccount")
+    return entry.caller
+
+
 def is_administrator(doc, config, entry: PrincipalEntry) -> bool:
     admins = administrators(doc, config)
     if entry.value in admins:

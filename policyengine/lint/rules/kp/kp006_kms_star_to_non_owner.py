@@ -41,10 +41,9 @@ than needed.
 
 from __future__ import annotations
 
-from ....language.principals import caller_from_arn
-from ...analysis import (statement_allows, covers_all_kms, insider_probe,
-                         iter_allow_statements, owner_account, principal_entries,
-                         probe_resource, public_statements)
+from ...analysis import (covers_all_kms, entry_caller, insider_probe, iter_allow_statements,
+                         names_owner, owner_account, principal_entries, probe_resource,
+                         public_statements, statement_allows)
 from ...model import Hit
 
 ID = "KP006"
@@ -62,15 +61,8 @@ def check(doc, ctx):
             continue
         resource = probe_resource(doc, statement, ctx.config)
         for entry in principal_entries(doc, statement.node):
-            if entry.negated:
-                continue
-            if entry.account_principal and owner is not None and entry.account == owner:
-                continue
-            caller = entry.caller
-            if entry.wildcard:
-                caller = caller_from_arn(
-                    f"arn:aws:iam::{owner or '111111111111'}:role/AnyRoleOfTheAccount")
-            if caller is None:
+            caller = entry_caller(entry, owner)
+            if entry.negated or names_owner(entry, owner) or caller is None:
                 continue
             probe = insider_probe(caller, ctx.config)
             if not any(statement_allows(compiled, statement, probe, a, resource)

@@ -45,10 +45,10 @@ with `"kms:GrantIsForAWSResource": "true"`, so that grants are created by integr
 
 from __future__ import annotations
 
-from ....language.principals import caller_from_arn
-from ...analysis import (ABSENT, anyone_could, statement_allows, covered, covers_all_kms, insider_probe,
-                         is_administrator, iter_allow_statements, owner_account,
-                         principal_entries, probe_resource, public_statements)
+from ...analysis import (ABSENT, anyone_could, covered, covers_all_kms, entry_caller,
+                         insider_probe, is_administrator, iter_allow_statements, names_owner,
+                         owner_account, principal_entries, probe_resource, public_statements,
+                         statement_allows)
 from ...model import Hit
 
 ID = "KP013"
@@ -72,16 +72,11 @@ def check(doc, ctx):
         if not anyone_could(statement, ACTION, resource, _DIRECT):
             continue
         for entry in principal_entries(doc, statement.node):
-            if entry.negated or entry.kind == "Service":
-                continue
-            if entry.account_principal and owner is not None and entry.account == owner:
+            if entry.negated or entry.kind == "Service" or names_owner(entry, owner):
                 continue
             if not entry.wildcard and is_administrator(doc, config, entry):
                 continue
-            caller = entry.caller
-            if entry.wildcard:
-                caller = caller_from_arn(
-                    f"arn:aws:iam::{owner or '111111111111'}:role/AnyRoleOfTheAccount")
+            caller = entry_caller(entry, owner)
             if caller is None:
                 continue
             probe = insider_probe(caller, config).fix(_DIRECT)

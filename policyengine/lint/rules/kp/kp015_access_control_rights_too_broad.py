@@ -52,9 +52,10 @@ of key administrators, separate from the principals that use the key.
 
 from __future__ import annotations
 
-from ...analysis import (ABSENT, anyone_could, statement_allows, covered, covers_all_kms, insider_probe,
-                         is_administrator, iter_allow_statements, outsider_account,
-                         owner_account, principal_entries, probe_resource, public_statements)
+from ...analysis import (ABSENT, anyone_could, covered, covers_all_kms, insider_probe,
+                         is_administrator, iter_allow_statements, names_owner, outsider_account,
+                         owner_account, principal_entries, probe_resource, public_statements,
+                         statement_allows)
 from ...knowledge import ALL_GRANT_OPERATIONS
 from ...model import Hit
 
@@ -90,9 +91,7 @@ def check(doc, ctx):
             if entry.negated or entry.wildcard or entry.caller is None \
                     or entry.kind == "Service":
                 continue
-            if entry.account_principal and owner is not None and entry.account == owner:
-                continue
-            if is_administrator(doc, config, entry):
+            if names_owner(entry, owner) or is_administrator(doc, config, entry):
                 continue
             probe = insider_probe(entry.caller, config)
             local = owner is None or entry.account == owner
