@@ -3,6 +3,7 @@
     python benchmarks/bench_lint.py              # everything
     python benchmarks/bench_lint.py throughput   # policies/s on typical 1-4 KB key policies
     python benchmarks/bench_lint.py process      # `policyengine lint FILE` as a new process
+    python benchmarks/bench_lint.py rules        # where the lint time goes, rule by rule
 
 Targets (issue 4): at least 2,000 typical key policies a second, and at most 250 ms for the
 whole process on one small file. Nothing here is asserted (design.md: speed is measured, never
@@ -129,6 +130,32 @@ def throughput(count: int = 2000) -> None:
     print("  target: >= 2,000 policies/s")
 
 
+def rules(count: int = 500, top: int = 15) -> None:
+    """The costliest rules on the typical policies. Rules share per-document caches (the
+    compiled policy, action coverage, ...); each cache is charged to the first rule that fills
+    it, in table order, as when linting."""
+    texts = [typical_key_policy(i) for i in range(count)]
+    linter = Linter(Config())
+    spent: dict[str, float] = {}
+    reading = 0.0
+    for text in texts:
+        started = time.process_time()
+        documents = linter.documents("policy.json", text)
+        reading += time.process_time() - started
+        for document in documents:
+            for info, module, context in linter._rules_for(document):
+                started = time.process_time()
+                list(module.check(document, context) or ())
+                spent[info.id] = spent.get(info.id, 0.0) + time.process_time() - started
+    total = reading + sum(spent.values())
+    print(f"lint time by part, {count} typical key policies: {total / count * 1e6:.0f} us/policy")
+    print(f"  {'reading (parse, validate)':<28} {reading / count * 1e6:6.1f} us/policy")
+    for rule_id, seconds in sorted(spent.items(), key=lambda item: -item[1])[:top]:
+        print(f"  {rule_id:<28} {seconds / count * 1e6:6.1f} us/policy")
+    rest = sorted(spent.values(), reverse=True)[top:]
+    print(f"  {f'the other {len(rest)} rules':<28} {sum(rest) / count * 1e6:6.1f} us/policy")
+
+
 def _wall(command: list[str], runs: int, cwd: Path, env: dict) -> list[float]:
     subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env=env)  # warm-up: fills the bytecode cache when there is one
@@ -180,10 +207,15 @@ def process(runs: int = 15) -> None:
 
 
 def main(argv: list[str]) -> None:
+    known = {"throughput": throughput, "process": process, "rules": rules}
     sections = argv or ["throughput", "process"]
+    unknown = [s for s in sections if s not in known]
+    if unknown:
+        sys.exit(f"usage: bench_lint.py [{' | '.join(known)}] ...  (not a section: "
+                 f"{', '.join(unknown)})")
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPU(s)")
     for section in sections:
-        {"throughput": throughput, "process": process}[section]()
+        known[section]()
         print()
 
 

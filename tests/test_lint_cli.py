@@ -237,7 +237,11 @@ def test_select_and_ignore_by_id_name_and_prefix(folder, capsys):
     assert {f["rule"] for f in json.loads(out)["findings"]} == {"KP001"}
 
 
-def test_selecting_an_unwritten_rule_warns(folder, capsys):
+def test_selecting_an_unwritten_rule_warns(folder, capsys, monkeypatch):
+    from policyengine.lint import registry
+
+    info = registry.find_rule("KP009")
+    monkeypatch.setitem(registry._BY_ID, "KP009", dataclasses.replace(info, module=None))
     write(folder, "clean.json", CLEAN)
     status, _, err = lint(capsys, "clean.json", "--select", "KP009")
     assert status == 0 and "KP009 external-account-access is not implemented yet" in err

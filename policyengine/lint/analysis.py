@@ -212,19 +212,32 @@ def reach(statement, probe: Probe, action: str, resource: str, *,
     """(can the statement apply to a request of the probe's caller, must it apply)."""
     if not statement.effective or not statement.matches_action(action):
         return False, False
-    if resource_policy:
-        if statement.principal is None or statement.principal.match(probe.caller) is None:
-            return False, False
-    if not statement.matches_resource(resource, _lookup(_context(probe))):
+    can, must = _standing(statement, probe, resource_policy)
+    if not can or not statement.matches_resource(resource, _lookup(_context(probe))):
         return False, False
-    can = must = True
-    for clause in statement.clauses:
-        hold, fail = clause_range(clause, probe)
-        can = can and hold
-        must = must and not fail
-        if not can:
-            return False, False
     return can, must
+
+
+def _standing(statement, probe: Probe, resource_policy: bool) -> tuple[bool, bool]:
+    """(can the statement's principal and conditions admit the probe's caller, must they). The
+    same for every action and resource, so it is kept on the probe: rules probe one statement
+    for many actions."""
+    ranges = probe.__dict__.setdefault("_standing", {})  # a cache on a frozen object
+    index = (id(statement), resource_policy)
+    found = ranges.get(index)
+    if found is None or found[0] is not statement:  # (kept alive with it: its id is not reused)
+        can = must = True
+        if resource_policy and (statement.principal is None
+                                or statement.principal.match(probe.caller) is None):
+            can = must = False
+        for clause in statement.clauses if can else ():
+            hold, fail = clause_range(clause, probe)
+            must = must and not fail
+            if not hold:
+                can = must = False
+                break
+        found = ranges[index] = (statement, can, must)
+    return found[1], found[2]
 
 
 def anyone_could(statement, action: str, resource: str, fixed: Mapping[str, Any]) -> bool:
@@ -1113,3 +1126,91 @@ def timestamp(value: Any):
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+# -- key policies: action values, other accounts, the organization, managers (KP rules) ---------
+
+
+def actions_named(value: Any) -> frozenset[str]:
+    """The KMS permissions one ``Action`` value (a name or a pattern) names (the engine's
+    action matcher); empty for values of other services and for names KMS does not have."""
+    return _kms_actions_matching(value) if isinstance(value, str) else frozenset()
+
+
+def is_external(entry: PrincipalEntry, owner: str | None) -> bool:
+    """Does the entry name a principal of an account other than the key's owner?"""
+    return owner is not None and entry.account is not None and entry.account != owner
+
+
+def organization(doc, config) -> tuple[str | None, frozenset[str]]:
+    """The organization the key's owner belongs to: (its ID, its member accounts). The ID is the
+    configured ``organization-id``, else a scenario world's; members are known from a world
+    (the same organization) only."""
+    org = getattr(getattr(doc, "world", None), "organization", None)
+    configured = config.organization_id if config is not None else None
+    same = org is not None and (configured is None or org.id == configured)
+    return configured or (org.id if org is not None else None), (
+        frozenset(org.accounts) if same else frozenset())
+
+
+def with_known(probe: Probe, values: Mapping[str, Any]) -> Probe:
+    """The probe with more facts about its caller bound (``known``): an organization, the
+    absence of a key, ..."""
+    known = dict(probe.known)
+    known.update({k.lower(): v for k, v in values.items()})
+    return Probe(probe.caller, known, probe.label, probe.fixed, probe.shapes)
+
+
+def key_managers(doc, config, owner: str | None, action: str = "kms:PutKeyPolicy",
+                 fixed: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The principals of the owner's account that the key policy names and the engine allows
+    ``action`` (the caller's free keys chosen, Deny statements included; ``fixed`` request keys
+    bound): their value as written -> the JSON path of their first entry. Services, NotPrincipal
+    and other accounts (key management does not work across accounts) are left out."""
+    compiled = doc.compiled
+    found: dict[str, str] = {}
+    if compiled is None:
+        return found
+    resource = probe_resource(doc, None, config)
+    for statement in iter_allow_statements(doc):
+        if not statement.matches_action(action):
+            continue
+        for entry in principal_entries(doc, statement.node):
+            if entry.caller is None or entry.caller.is_service or entry.negated \
+                    or entry.value in found or is_external(entry, owner):
+                continue
+            probe = insider_probe(entry.caller, config).fix(fixed or {})
+            if allowing_statements(compiled, probe, action, resource):
+                found[entry.value] = entry.json_path
+    return found
+
+
+def scp_blocks(world, probe: Probe, action: str, resource: str) -> bool:
+    """Do the SCPs of a scenario world's organization stop the probe's caller from ``action``
+    whatever it chooses: a Deny statement that must apply, or a level where no Allow statement
+    can? (SCPs do not apply to service principals and to the management account.)"""
+    org = getattr(world, "organization", None)
+    caller = probe.caller
+    if org is None or caller.is_service or not org.member(caller.account) \
+            or caller.account == org.management_account:
+        return False
+    for level in org.scps:
+        allowed = False
+        for policy in level:
+            if policy.compiled is None:
+                continue
+            for statement in policy.compiled.statements_for(action):
+                can, must = reach(statement, probe, action, resource, resource_policy=False)
+                if statement.allow:
+                    allowed = allowed or can
+                elif must:
+                    return True
+        if not allowed:
+            return True
+    return False
+
+
+def key_region(doc) -> str | None:
+    """The Region of the key a key policy belongs to (scenario worlds), else None."""
+    key = getattr(doc, "key", None)
+    return key.region if key is not None else None

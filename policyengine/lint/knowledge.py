@@ -84,3 +84,71 @@ def is_private(network_text: str) -> bool:
         return False
     return any(network.version == private.version and network.subnet_of(private)
                for private in PRIVATE_NETWORKS)
+
+# -- the KP rules (KP007, KP012, KP017, KP019, KP025) ------------------------------------------
+
+#: Key management a key administrator needs and a key user does not: the spec's Put*, Create*,
+#: Disable*, ScheduleKeyDeletion and TagResource families, as KMS permissions (KP007). Create*
+#: stands for kms:CreateAlias: kms:CreateKey is IAM-only, and kms:CreateGrant is how key users
+#: attach AWS resources (the console's key-user statement; KP013/KP014/KP015 judge it).
+KEY_MANAGEMENT_ACTIONS = (
+    "kms:PutKeyPolicy", "kms:CreateAlias", "kms:DisableKey", "kms:DisableKeyRotation",
+    "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
+)
+
+#: Cryptographic use of the key's secret material: decrypting, producing data keys, signing,
+#: MACs, key agreement (KP007). Encrypt, Verify and VerifyMac are left out: they reveal nothing.
+SECRET_USE_ACTIONS = (
+    "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyPair",
+    "kms:GenerateDataKeyPairWithoutPlaintext", "kms:Sign", "kms:GenerateMac",
+    "kms:DeriveSharedSecret",
+)
+
+#: Keys about the calling principal that a request made by a service principal does not carry
+#: (Access Analyzer UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL; IAM global condition keys,
+#: "Properties of the principal"), plus every ``aws:PrincipalTag/`` key (KP012).
+PRINCIPAL_ONLY_KEYS = frozenset({
+    "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+    "aws:userid", "aws:username", "kms:calleraccount",
+})
+PRINCIPAL_TAG_PREFIX = "aws:principaltag/"
+
+#: Services whose kms:ViaService name AWS KMS documents, ``<name>.<region>.amazonaws.com``
+#: (KMS Developer Guide, "Services that support the kms:ViaService condition key",
+#: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#viaService_table;
+#: ``ec2`` is Amazon EBS, ``rds`` also Aurora, Neptune and RDS Performance Insights,
+#: ``elasticache`` and ``dax`` the two names of ElastiCache, ``bedrock`` Bedrock model copy).
+VIA_SERVICE_NAMES = frozenset({
+    "apprunner", "appflow", "mgn", "athena", "auditmanager", "rds", "backup", "backup-gateway",
+    "codeartifact", "codeguru-reviewer", "comprehend", "connect", "profile", "wisdom", "dms",
+    "directoryservice", "dynamodb", "ssm", "ec2", "ecr", "elasticfilesystem", "eks",
+    "elasticache", "dax", "es", "mediatailor", "finspace", "forecast", "fsx", "glue",
+    "healthlake", "iotsitewise", "kendra", "cassandra", "kinesis", "firehose", "kinesisvideo",
+    "lambda", "lex", "license-manager", "geo", "lookoutequipment", "lookoutmetrics",
+    "lookoutvision", "managedblockchain", "kafka", "airflow", "memorydb", "monitron", "mq",
+    "nimble", "proton", "qldb", "redshift", "sqlworkbench", "rekognition", "secretsmanager",
+    "ses", "sns", "sqs", "s3", "importexport", "storagegateway", "ssm-incidents",
+    "ssm-contacts", "timestream", "workmail", "workspaces", "xray", "bedrock",
+})
+
+#: The encryption context an integrated service sets on the KMS requests it makes for you, by
+#: its kms:ViaService name (context keys as AWS spells them; compare them case-insensitively).
+#: Only services whose whole context is documented: S3 (object or, with S3 Bucket Keys, bucket
+#: ARN; directory buckets), EBS (volume or snapshot ID), Secrets Manager, DynamoDB, SQS and SNS
+#: (their KMS pages) (KP019).
+SERVICE_ENCRYPTION_CONTEXT = {
+    "s3": ("aws:s3:arn", "aws:s3express:arn"),
+    "ec2": ("aws:ebs:id",),
+    "secretsmanager": ("SecretARN", "SecretVersionId"),
+    "dynamodb": ("aws:dynamodb:tableName", "aws:dynamodb:subscriberId"),
+    "sqs": ("aws:sqs:arn",),
+    "sns": ("aws:sns:topicArn",),
+}
+
+#: Operations an enclave calls with a signed attestation document (kms:RecipientAttestation:*
+#: keys; KMS "Condition keys for AWS Nitro Enclaves"), as key-policy permissions (KP025).
+#: kms:GenerateRandom is IAM-only, so it cannot be bounded by a key policy.
+ENCLAVE_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyPair",
+                   "kms:DeriveSharedSecret")
+ATTESTATION_PREFIX = "kms:recipientattestation:"
