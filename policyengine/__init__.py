@@ -18,6 +18,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+__version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)
+
 __all__ = [
     "Decision", "Effect", "Grant", "Key", "Organization", "Principal", "Request", "World",
     "authorize", "load_scenario", "parse_policy", "compile_policy", "validate_policy",

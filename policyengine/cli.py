@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from . import __version__
 from .errors import PolicyEngineError
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
@@ -26,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="policyengine",
                      description="Decide AWS KMS access exactly as AWS does, and explain why.")
-    parser.add_argument("--version", action="version", version=f"policyengine {_version()}")
+    parser.add_argument("--version", action="version", version=f"policyengine {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = commands.add_parser("check", help="check scenario files against their expectations")
@@ -82,15 +83,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return EXIT_OK
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("policyengine")
-    except Exception:  # pragma: no cover - running from a source tree
-        return "dev"
 
 
 # -- check -------------------------------------------------------------------------------------

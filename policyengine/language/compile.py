@@ -52,6 +52,7 @@ class CompiledStatement:
     clauses: tuple[Clause, ...]
     effective: bool  # False when Effect, Action or Resource is missing or unusable
     problems: tuple[str, ...] = ()
+    _action_hits: dict = field(default_factory=dict, compare=False, repr=False)
     _resource_hits: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -67,8 +68,12 @@ class CompiledStatement:
         return self.node.path
 
     def matches_action(self, action: str) -> bool:
-        hit = any(matcher(action) for matcher in self.actions)
-        return hit != self.not_action
+        known = self._action_hits.get(action)
+        if known is None:
+            known = any(matcher(action) for matcher in self.actions) != self.not_action
+            if len(self._action_hits) < 1024:
+                self._action_hits[action] = known
+        return known
 
     def matches_resource(self, resource: str, lookup) -> bool:
         known = self._resource_hits.get(resource)

@@ -12,6 +12,7 @@ that names nobody (IAM User Guide, Principal element).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from .ast import PrincipalElement
@@ -67,6 +68,13 @@ def caller_from_arn(arn: str, role_arn: str | None = None) -> Caller:
 
     A role ARN stands for a session of that role. Raises ValueError for anything else.
     """
+    if not isinstance(arn, str) or not isinstance(role_arn, (str, type(None))):
+        raise ValueError(f"{arn!r} is not a principal ARN or a service principal")
+    return _caller(arn, role_arn)
+
+
+@lru_cache(maxsize=4096)  # callers are immutable; policies name the same principals often
+def _caller(arn: str, role_arn: str | None) -> Caller:
     found = _IAM.fullmatch(arn)
     if found:
         partition, account, rest = found.groups()

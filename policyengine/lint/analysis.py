@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, NamedTuple
 
 from ..kms import catalog
 from ..language.compile import CompiledStatement
@@ -82,10 +82,12 @@ def kms_actions_of(doc, statement) -> frozenset[str]:
 
     Literal action names are looked up in the catalogue; patterns and NotAction go through the
     engine's matchers (:meth:`CompiledStatement.matches_action`)."""
-    cache = doc.cache.setdefault("kms-actions", {})
-    found = cache.get(statement.path)
+    cache = doc.cache.get("kms-actions")
+    if cache is None:
+        cache = doc.cache["kms-actions"] = {}
+    node = statement.node
+    found = cache.get(node.path)
     if found is None:
-        node = statement.node
         if node.action is None:
             found = frozenset()
         else:
@@ -95,7 +97,7 @@ def kms_actions_of(doc, statement) -> frozenset[str]:
             if node.action.negated:
                 names = set(all_kms_actions()) - names
             found = frozenset(names)
-        cache[statement.path] = found
+        cache[node.path] = found
     return found
 
 
@@ -113,11 +115,19 @@ def _kms_actions_matching(value: str) -> frozenset[str]:
 
 
 def covered(doc, statement, actions) -> tuple[str, ...]:
-    """The ``actions`` (KMS permissions) the statement's Action / NotAction covers."""
+    """The ``actions`` (KMS permissions) the statement's Action / NotAction covers (cached per
+    statement and list of actions: rules ask with the same constant lists)."""
     mine = kms_actions_of(doc, statement)
     if not mine:
         return ()
-    return tuple(a for a in actions if a in mine)
+    cache = doc.cache.get("covered")
+    if cache is None:
+        cache = doc.cache["covered"] = {}
+    index = (statement.node.path, id(actions))
+    found = cache.get(index)
+    if found is None or found[0] is not actions:  # (kept alive with it: its id is not reused)
+        found = cache[index] = (actions, tuple(a for a in actions if a in mine))
+    return found[1]
 
 
 def covers_all_kms(doc, statement) -> bool:
@@ -479,8 +489,7 @@ _SHAPERS = {
 # -- principals and element values ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PrincipalEntry:
+class PrincipalEntry(NamedTuple):  # (a tuple: rules make thousands of them a second)
     """One principal named in Principal / NotPrincipal, with where it is written."""
 
     kind: str  # "AWS", "Service", "Federated", "CanonicalUser"; "*" for the bare wildcard
@@ -560,14 +569,25 @@ def is_wildcard_principal(doc, statement) -> bool:
     return element.wildcard or "*" in element.values("AWS")
 
 
-@dataclass(frozen=True)
-class ValueEntry:
+class ValueEntry(NamedTuple):
     value: Any
     json_path: str
 
 
 def element_values(doc, statement, *elements: str) -> list[ValueEntry]:
-    """The values of Action/NotAction/Resource/NotResource as written, with their paths."""
+    """The values of Action/NotAction/Resource/NotResource as written, with their paths
+    (cached: many rules read them)."""
+    cache = doc.cache.get("values")
+    if cache is None:
+        cache = doc.cache["values"] = {}
+    index = (statement.path, elements)
+    found = cache.get(index)
+    if found is None:
+        found = cache[index] = _element_values(doc, statement, elements)
+    return found
+
+
+def _element_values(doc, statement, elements) -> list[ValueEntry]:
     raw = doc.raw_statement(statement)
     out = []
     for element in elements:
@@ -753,6 +773,12 @@ def public_statements(doc, config) -> dict[str, Exposure]:
     return found
 
 
+def compiled_statements(doc) -> tuple:
+    """The compiled policy's statements (none when the policy does not compile)."""
+    compiled = doc.compiled
+    return () if compiled is None else compiled.statements
+
+
 def iter_allow_statements(doc) -> Iterator:
     """Compiled Allow statements that name principals (key policies)."""
     compiled = doc.compiled
@@ -761,6 +787,14 @@ def iter_allow_statements(doc) -> Iterator:
     for statement in compiled.statements:
         if statement.allow and statement.principal is not None:
             yield statement
+
+
+def named_allows(doc, config) -> list:
+    """The Allow statements that name principals, apart from those open to other accounts
+    through a wildcard principal (KP001 and KP002 report those): the statements whose principals
+    rules probe one by one."""
+    public = public_statements(doc, config)
+    return [s for s in iter_allow_statements(doc) if s.path not in public]
 
 
 def short_list(items, limit: int = 4) -> str:

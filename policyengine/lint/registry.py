@@ -26,7 +26,7 @@ from types import ModuleType
 
 __all__ = [
     "CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO", "SEVERITIES", "severity_rank",
-    "SECURITY", "CORRECTNESS", "HYGIENE", "SCOPES", "POLICY_TYPES_OF_SCOPE",
+    "SECURITY", "CORRECTNESS", "HYGIENE", "SCOPES", "KINDS_OF_SCOPE", "POLICY_TYPES_OF_SCOPE",
     "RuleInfo", "RULES", "rule", "find_rule", "expand_selector", "load_rule", "families",
 ]
 
@@ -39,6 +39,10 @@ SECURITY, CORRECTNESS, HYGIENE = "security", "correctness", "hygiene"
 ANY, KEY_POLICY, IDENTITY = "any", "key-policy", "identity"
 GRANT, KEY_CONFIG, CROSS_DOCUMENT = "grant", "key-config", "cross-document"
 SCOPES = (ANY, KEY_POLICY, IDENTITY, GRANT, KEY_CONFIG, CROSS_DOCUMENT)
+
+#: The kinds of document a rule of each scope reads (a row may name others: ``kinds``).
+KINDS_OF_SCOPE = {ANY: ("policy",), KEY_POLICY: ("policy",), IDENTITY: ("policy",),
+                  GRANT: ("grants",), KEY_CONFIG: ("key",), CROSS_DOCUMENT: ("world",)}
 
 #: The policy types a policy-scoped rule is run on.
 POLICY_TYPES_OF_SCOPE = {
@@ -63,6 +67,17 @@ class RuleInfo:
     category: str  # security | correctness | hygiene
     scope: str  # see SCOPES
     module: str | None  # "kp.kp001_public_key_policy" under policyengine.lint.rules
+    kinds: tuple[str, ...] = ()  # the documents it reads, when not its scope's (KINDS_OF_SCOPE)
+
+    @property
+    def document_kinds(self) -> tuple[str, ...]:
+        return self.kinds or KINDS_OF_SCOPE[self.scope]
+
+    def runs_on(self, kind: str, policy_type: str | None) -> bool:
+        """Does the rule read documents of this kind (and, for policies, of this type)?"""
+        if kind not in self.document_kinds:
+            return False
+        return kind != "policy" or policy_type in POLICY_TYPES_OF_SCOPE.get(self.scope, ())
 
     @property
     def family(self) -> str:
@@ -78,7 +93,8 @@ class RuleInfo:
 
 
 RULES: tuple[RuleInfo, ...] = (
-    RuleInfo("POL001", "invalid-json", CRITICAL, CORRECTNESS, ANY, "pol.pol001_invalid_json"),
+    RuleInfo("POL001", "invalid-json", CRITICAL, CORRECTNESS, ANY, "pol.pol001_invalid_json",
+             kinds=("broken",)),  # the files that are not JSON or YAML
     RuleInfo("POL002", "missing-required-element", HIGH, CORRECTNESS, ANY,
              "pol.pol002_missing_required_element"),
     RuleInfo("POL003", "version-missing-or-legacy", LOW, CORRECTNESS, ANY,
@@ -164,7 +180,8 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo("KP019", "encryption-context-condition-pitfall", MEDIUM, SECURITY, ANY,
              "kp.kp019_encryption_context_condition_pitfall"),
     RuleInfo("KP020", "s3-object-context-with-bucket-key", MEDIUM, CORRECTNESS, KEY_POLICY,
-             "kp.kp020_s3_object_context_with_bucket_key"),
+             "kp.kp020_s3_object_context_with_bucket_key",
+             kinds=("world",)),  # the bucket configuration comes from the world's S3 requests
     RuleInfo("KP021", "key-policy-resource-not-this-key", MEDIUM, CORRECTNESS, KEY_POLICY,
              "kp.kp021_key_policy_resource_not_this_key"),
     RuleInfo("KP022", "iam-only-action-in-key-policy", LOW, CORRECTNESS, KEY_POLICY,
@@ -172,7 +189,7 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo("KP023", "non-kms-action-in-key-policy", MEDIUM, CORRECTNESS, KEY_POLICY,
              "kp.kp023_non_kms_action_in_key_policy"),
     RuleInfo("KP024", "multi-region-policy-drift", INFO, HYGIENE, KEY_POLICY,
-             "kp.kp024_multi_region_policy_drift"),
+             "kp.kp024_multi_region_policy_drift", kinds=("world",)),  # the replicas' policies
     RuleInfo("KP025", "enclave-key-without-attestation", HIGH, SECURITY, KEY_POLICY,
              "kp.kp025_enclave_key_without_attestation"),
     RuleInfo("KP026", "lockout-bypass-not-denied", LOW, SECURITY, ANY,
@@ -197,7 +214,8 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo("IAM008", "abac-attribute-tampering", MEDIUM, SECURITY, IDENTITY,
              "iam.iam008_abac_attribute_tampering"),
     RuleInfo("IAM009", "cross-account-key-by-alias-name", LOW, CORRECTNESS, IDENTITY,
-             "iam.iam009_cross_account_key_by_alias_name"),
+             "iam.iam009_cross_account_key_by_alias_name",
+             kinds=("world",)),  # requests name keys; an identity policy's Resource cannot
     RuleInfo("IAM010", "wildcard-account-in-key-arn", MEDIUM, SECURITY, IDENTITY,
              "iam.iam010_wildcard_account_in_key_arn"),
     RuleInfo("GR001", "grant-without-context-constraint", LOW, SECURITY, GRANT,
@@ -230,14 +248,16 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo("KEY005", "key-pending-deletion", CRITICAL, SECURITY, KEY_CONFIG,
              "key.key005_key_pending_deletion"),
     RuleInfo("KEY006", "short-deletion-window", LOW, SECURITY, KEY_CONFIG,
-             "key.key006_short_deletion_window"),
+             "key.key006_short_deletion_window",
+             kinds=("key", "world")),  # describe-key output; ScheduleKeyDeletion requests
     RuleInfo("KEY007", "key-policy-not-explicit", LOW, HYGIENE, KEY_CONFIG,
              "key.key007_key_policy_not_explicit"),
     RuleInfo("KEY008", "multi-region-key", LOW, SECURITY, KEY_CONFIG,
              "key.key008_multi_region_key"),
     RuleInfo("KEY009", "weak-rsa-for-encryption", LOW, SECURITY, KEY_CONFIG,
              "key.key009_weak_rsa_for_encryption"),
-    RuleInfo("KEY010", "unused-key", INFO, HYGIENE, KEY_CONFIG, "key.key010_unused_key"),
+    RuleInfo("KEY010", "unused-key", INFO, HYGIENE, KEY_CONFIG, "key.key010_unused_key",
+             kinds=("key", "world")),  # describe-key (+ get-key-last-usage) output; worlds
     RuleInfo("X001", "iam-allow-without-key-delegation", MEDIUM, CORRECTNESS, CROSS_DOCUMENT,
              "x.x001_iam_allow_without_key_delegation"),
     RuleInfo("X002", "cross-account-half-configured", MEDIUM, CORRECTNESS, CROSS_DOCUMENT,

@@ -38,16 +38,13 @@ from .config import Config, Suppression
 from .model import (BrokenDocument, Document, Finding, GrantEntry, GrantsDocument, Hit,
                     KeyConfigDocument, PolicyDocument, Position, RuleContext, WorldDocument,
                     join_path)
-from .registry import (POLICY_TYPES_OF_SCOPE, RULES, RuleInfo, expand_selector, load_rule,
-                       severity_rank)
+from .registry import RULES, RuleInfo, expand_selector, load_rule, severity_rank
 
 __all__ = ["Linter", "LintResult", "InputError", "select_rules", "POLICY_TYPES"]
 
 POLICY_TYPES = ("key", "identity", "scp", "rcp", "boundary", "session", "endpoint")
 _SKIP_DIRS = {"node_modules", "__pycache__", "venv", ".venv", "site-packages"}
 _SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
-_KINDS_OF_SCOPE = {"any": ("policy",), "key-policy": ("policy",), "identity": ("policy",),
-                   "grant": ("grants",), "key-config": ("key",), "cross-document": ("world",)}
 
 
 @dataclass
@@ -359,16 +356,11 @@ class Linter:
         if found is None:
             found = []
             for info in self.rules:
+                if not info.runs_on(document.kind, document.policy_type):
+                    continue  # (its module is not even imported)
                 module = self._modules.get(info.id)
                 if module is None:
                     module = self._modules[info.id] = load_rule(info.id)
-                kinds = getattr(module, "KINDS", None) or _KINDS_OF_SCOPE[info.scope]
-                if document.kind not in kinds:
-                    continue
-                if document.kind == "policy":
-                    types = POLICY_TYPES_OF_SCOPE.get(info.scope, ())
-                    if document.policy_type not in types:
-                        continue
                 found.append((info, module, RuleContext(self.config, info)))
             self._by_kind[index] = found
         return found

@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from ... import __version__
 from ..docs import documentation
 from ..registry import SECURITY
 
@@ -38,7 +39,7 @@ def render(result, *, root: str | Path | None = None, version: str | None = None
 
 def sarif_log(result, *, root: str | Path | None = None, version: str | None = None) -> dict:
     root = Path(root or Path.cwd()).resolve()
-    version = version or _version()
+    version = version or __version__
     rules = list(result.rules)
     index = {info.id: i for i, info in enumerate(rules)}
     driver = {"name": "policyengine", "version": version,
@@ -153,12 +154,3 @@ def _notification(level: str, text: str, path: str, root: Path, line, column) ->
         physical["region"] = {"startLine": line, "startColumn": column or 1}
     return {"level": level, "message": {"text": text},
             "locations": [{"physicalLocation": physical}]}
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("policyengine")
-    except Exception:  # noqa: BLE001 - running from a source tree
-        return "0.1.0"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..analysis import compiled_statements
 from ..model import Hit
 
 # Every code of policyengine.language.validation, and the rule that reports it. A code that
@@ -78,10 +79,7 @@ def condition_entries(doc):
 
 def clauses(doc):
     """(compiled statement, clause) for every condition of the compiled policy."""
-    compiled = doc.compiled
-    if compiled is None:
-        return
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         for clause in statement.clauses:
             yield statement, clause
 

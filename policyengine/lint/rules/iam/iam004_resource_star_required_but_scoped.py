@@ -41,17 +41,14 @@ with a hole). AWS evaluates these requests against `"*"` only.
 from __future__ import annotations
 
 from ....kms import catalog
-from ...analysis import element_values
+from ...analysis import compiled_statements, element_values
 from ...model import Hit
 
 ID = "IAM004"
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         node = statement.node
         if not statement.effective or node.action is None or node.action.negated \
                 or node.resource is None:

@@ -48,7 +48,8 @@ from __future__ import annotations
 
 import fnmatch
 
-from ...analysis import UNNAMED_KEY_ID, covered, element_values, key_only_actions, short_list
+from ...analysis import (UNNAMED_KEY_ID, compiled_statements, covered, element_values,
+                         key_only_actions, short_list)
 from ...model import Hit
 
 ID = "IAM005"
@@ -56,10 +57,7 @@ _ALIAS_ACTIONS = ("kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias")
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         node = statement.node
         if not statement.effective or node.resource is None or node.resource.negated:
             continue

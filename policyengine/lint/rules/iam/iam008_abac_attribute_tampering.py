@@ -55,8 +55,8 @@ documentation warns that tag and alias permissions are then access-control permi
 from __future__ import annotations
 
 from ....kms.world import KEY_ARN
-from ...analysis import (holder_policies, holder_principal, identity_allows, key_probe,
-                         reachable_keys)
+from ...analysis import (compiled_statements, holder_policies, holder_principal, identity_allows,
+                         key_probe, reachable_keys)
 from ...model import Hit
 
 ID = "IAM008"
@@ -64,16 +64,13 @@ _UNNAMED_VALUE = "lint-probe-value"
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
     policies = holder_policies(doc)
     principal = holder_principal(doc)
     account = principal.account if principal is not None else (
         ctx.config.owner_account if ctx.config is not None else None)
     candidates = list(dict.fromkeys(key for policy in policies for statement in policy.statements
                                     for key in reachable_keys(statement, account)))
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         if not statement.effective or statement.node.resource is None:
             continue
         keys = [k for k in candidates if statement.matches_resource(k, lambda _name: None)]

@@ -50,7 +50,6 @@ from ....language.principals import caller_from_arn
 from ...model import Hit
 
 ID = "IAM009"
-KINDS = ("world",)  # requests name keys; an identity policy's Resource cannot
 
 
 def check(doc, ctx):

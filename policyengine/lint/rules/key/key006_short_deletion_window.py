@@ -55,7 +55,6 @@ from ...analysis import world_requests
 from ...model import Hit
 
 ID = "KEY006"
-KINDS = ("key", "world")  # describe-key output, and a world's ScheduleKeyDeletion requests
 MIN_PENDING_WINDOW_DAYS = 30  # KMS's default window
 
 

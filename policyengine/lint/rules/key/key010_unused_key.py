@@ -54,7 +54,6 @@ from ...analysis import source_text, world_requests
 from ...model import Hit, PolicyDocument
 
 ID = "KEY010"
-KINDS = ("key", "world")  # describe-key (+ get-key-last-usage) output, and whole worlds
 LOOKBACK_DAYS = 90
 
 

@@ -49,9 +49,9 @@ disable the key or schedule its deletion can lock everyone else out or destroy t
 
 from __future__ import annotations
 
-from ...analysis import (covered, covers_all_kms, insider_probe, is_external,
-                         iter_allow_statements, names_owner, owner_account, principal_entries,
-                         probe_resource, public_statements, short_list, statement_allows)
+from ...analysis import (covered, covers_all_kms, insider_probe, is_external, named_allows,
+                         names_owner, owner_account, principal_entries, probe_resource, short_list,
+                         statement_allows)
 from ...knowledge import KEY_MANAGEMENT_ACTIONS, SECRET_USE_ACTIONS
 from ...model import Hit
 
@@ -64,11 +64,10 @@ def check(doc, ctx):
         return
     config = ctx.config
     owner = owner_account(doc, config)
-    public = public_statements(doc, config)
     # The statements' action lists first: only a caller named for both kinds needs the engine.
     named = []  # (statement, caller, entry, {"manage": actions, "use": actions})
-    for statement in iter_allow_statements(doc):
-        if statement.path in public or covers_all_kms(doc, statement):
+    for statement in named_allows(doc, config):
+        if covers_all_kms(doc, statement):
             continue
         kinds = {"manage": covered(doc, statement, KEY_MANAGEMENT_ACTIONS),
                  "use": covered(doc, statement, SECRET_USE_ACTIONS)}

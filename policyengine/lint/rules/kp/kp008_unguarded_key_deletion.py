@@ -61,9 +61,8 @@ period keeps it deliberate.
 from __future__ import annotations
 
 from ...analysis import (ABSENT, covered, covers_all_kms, entry_caller, insider_probe,
-                         is_administrator, is_external, iter_allow_statements, names_owner,
-                         owner_account, principal_entries, probe_resource, public_statements,
-                         scp_blocks, statement_allows)
+                         is_administrator, is_external, named_allows, names_owner, owner_account,
+                         principal_entries, probe_resource, scp_blocks, statement_allows)
 from ...model import Hit
 
 ID = "KP008"
@@ -78,11 +77,9 @@ def check(doc, ctx):
         return
     config = ctx.config
     owner = owner_account(doc, config)
-    public = public_statements(doc, config)
     world = getattr(doc, "world", None)
-    for statement in iter_allow_statements(doc):
-        if statement.path in public or covers_all_kms(doc, statement) \
-                or not covered(doc, statement, (ACTION,)):
+    for statement in named_allows(doc, config):
+        if covers_all_kms(doc, statement) or not covered(doc, statement, (ACTION,)):
             continue  # kms:* to a principal: KP006
         resource = probe_resource(doc, statement, config)
         for entry in principal_entries(doc, statement.node):

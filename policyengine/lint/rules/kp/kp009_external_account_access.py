@@ -56,11 +56,10 @@ or remove the statement, or restrict it to your organization:
 from __future__ import annotations
 
 from ....language.principals import Caller, caller_from_arn
-from ...analysis import (ABSENT, covered, cross_account_key_actions, insider_probe,
-                         is_external, is_wildcard_principal, iter_allow_statements,
-                         organization, outsider_account, owner_account, principal_entries,
-                         probe_resource, public_statements, short_list, statement_allows,
-                         with_known)
+from ...analysis import (ABSENT, covered, cross_account_key_actions, insider_probe, is_external,
+                         is_wildcard_principal, named_allows, organization, outsider_account,
+                         owner_account, principal_entries, probe_resource, short_list,
+                         statement_allows, with_known)
 from ...model import Hit
 
 ID = "KP009"
@@ -79,9 +78,8 @@ def check(doc, ctx):
     if (not trusted and not org) or owner is None:
         return
     trusted |= members
-    public = public_statements(doc, config)
-    for statement in iter_allow_statements(doc):
-        if statement.path in public or statement.node.principal.negated:
+    for statement in named_allows(doc, config):
+        if statement.node.principal.negated:
             continue
         actions = covered(doc, statement, cross_account_key_actions())
         if not actions:

@@ -49,7 +49,8 @@ IAM Access Analyzer reports this as an error (UNSUPPORTED_CONDITION_KEY_FOR_SERV
 
 from __future__ import annotations
 
-from ...analysis import ABSENT, clause_range, insider_probe, principal_entries, with_known
+from ...analysis import (ABSENT, clause_range, compiled_statements, insider_probe,
+                         principal_entries, with_known)
 from ...knowledge import PRINCIPAL_ONLY_KEYS, PRINCIPAL_TAG_PREFIX
 from ...model import Hit
 
@@ -57,10 +58,7 @@ ID = "KP012"
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         node = statement.node
         if not statement.effective or node.principal is None or node.principal.negated:
             continue

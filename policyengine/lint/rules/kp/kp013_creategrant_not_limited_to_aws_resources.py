@@ -45,10 +45,9 @@ with `"kms:GrantIsForAWSResource": "true"`, so that grants are created by integr
 
 from __future__ import annotations
 
-from ...analysis import (ABSENT, anyone_could, covered, covers_all_kms, entry_caller,
-                         insider_probe, is_administrator, iter_allow_statements, names_owner,
-                         owner_account, principal_entries, probe_resource, public_statements,
-                         statement_allows)
+from ...analysis import (ABSENT, anyone_could, covered, covers_all_kms, entry_caller, insider_probe,
+                         is_administrator, named_allows, names_owner, owner_account,
+                         principal_entries, probe_resource, statement_allows)
 from ...model import Hit
 
 ID = "KP013"
@@ -62,9 +61,8 @@ def check(doc, ctx):
         return
     config = ctx.config
     owner = owner_account(doc, config)
-    public = public_statements(doc, config)
-    for statement in iter_allow_statements(doc):
-        if statement.path in public or not covered(doc, statement, (ACTION,)):
+    for statement in named_allows(doc, config):
+        if not covered(doc, statement, (ACTION,)):
             continue
         if covers_all_kms(doc, statement):
             continue  # kms:* to a principal: KP006

@@ -47,10 +47,9 @@ needs, written as `ForAllValues:StringEquals` together with a `Null` guard.
 
 from __future__ import annotations
 
-from ...analysis import (ABSENT, anyone_could, covered, covers_all_kms, entry_caller,
-                         insider_probe, is_administrator, iter_allow_statements, names_owner,
-                         owner_account, principal_entries, probe_resource, public_statements,
-                         statement_allows)
+from ...analysis import (ABSENT, anyone_could, covered, covers_all_kms, entry_caller, insider_probe,
+                         is_administrator, named_allows, names_owner, owner_account,
+                         principal_entries, probe_resource, statement_allows)
 from ...knowledge import ALL_GRANT_OPERATIONS
 from ...model import Hit
 
@@ -67,10 +66,14 @@ def check(doc, ctx):
         return
     config = ctx.config
     owner = owner_account(doc, config)
-    public = public_statements(doc, config)
-    for statement in iter_allow_statements(doc):
-        if statement.path in public or not covered(doc, statement, (ACTION,)) \
-                or covers_all_kms(doc, statement):
+    for statement in named_allows(doc, config):
+        if not covered(doc, statement, (ACTION,)) or covers_all_kms(doc, statement):
+            continue
+        callers = [(entry, caller) for entry in principal_entries(doc, statement.node)
+                   if not (entry.negated or entry.kind == "Service" or names_owner(entry, owner)
+                           or (not entry.wildcard and is_administrator(doc, config, entry)))
+                   and (caller := entry_caller(entry, owner)) is not None]
+        if not callers:
             continue
         resource = probe_resource(doc, statement, config)
         questions = [(_EVERYTHING, "for every grant operation, CreateGrant included")]
@@ -80,14 +83,7 @@ def check(doc, ctx):
                      if anyone_could(statement, ACTION, resource, q)]
         if not questions:
             continue
-        for entry in principal_entries(doc, statement.node):
-            if entry.negated or entry.kind == "Service" or names_owner(entry, owner):
-                continue
-            if not entry.wildcard and is_administrator(doc, config, entry):
-                continue
-            caller = entry_caller(entry, owner)
-            if caller is None:
-                continue
+        for entry, caller in callers:
             probe = insider_probe(caller, config)
             text = next((t for q, t in questions
                          if statement_allows(compiled, statement, probe.fix(q), ACTION,

@@ -53,9 +53,8 @@ of key administrators, separate from the principals that use the key.
 from __future__ import annotations
 
 from ...analysis import (ABSENT, anyone_could, covered, covers_all_kms, insider_probe,
-                         is_administrator, iter_allow_statements, names_owner, outsider_account,
-                         owner_account, principal_entries, probe_resource, public_statements,
-                         statement_allows)
+                         is_administrator, named_allows, names_owner, outsider_account,
+                         owner_account, principal_entries, probe_resource, statement_allows)
 from ...knowledge import ALL_GRANT_OPERATIONS
 from ...model import Hit
 
@@ -70,11 +69,10 @@ def check(doc, ctx):
         return
     config = ctx.config
     owner = owner_account(doc, config)
-    public = public_statements(doc, config)
     abac, aliases = _access_by_attributes(doc, config)
     grantee = f"arn:aws:iam::{outsider_account(doc)}:role/AnyGrantee"
-    for statement in iter_allow_statements(doc):
-        if statement.path in public or covers_all_kms(doc, statement):
+    for statement in named_allows(doc, config):
+        if covers_all_kms(doc, statement):
             continue
         watched = covered(doc, statement, _WATCHED)
         if not watched:

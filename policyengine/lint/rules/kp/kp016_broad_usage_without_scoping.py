@@ -54,9 +54,8 @@ limits the key to requests made through a service (S3, EBS, Secrets Manager),
 from __future__ import annotations
 
 from ...analysis import (ABSENT, Probe, covered, covers_all_kms, entry_caller, insider_probe,
-                         is_external, iter_allow_statements, names_owner, owner_account,
-                         principal_entries, probe_resource, public_statements, short_list,
-                         statement_allows)
+                         is_external, named_allows, names_owner, owner_account, principal_entries,
+                         probe_resource, short_list, statement_allows)
 from ...knowledge import USAGE_ACTIONS
 from ...model import Hit
 
@@ -74,10 +73,9 @@ def check(doc, ctx):
         return
     config = ctx.config
     owner = owner_account(doc, config)
-    public = public_statements(doc, config)
-    for statement in iter_allow_statements(doc):
+    for statement in named_allows(doc, config):
         node = statement.node
-        if statement.path in public or node.principal.negated or covers_all_kms(doc, statement):
+        if node.principal.negated or covers_all_kms(doc, statement):
             continue
         candidates = [(entry, caller) for entry in principal_entries(doc, node)
                       if not entry.negated and not names_owner(entry, owner)

@@ -56,7 +56,7 @@ import fnmatch
 import re
 
 from ....kms.world import KEY_ARN
-from ...analysis import key_region
+from ...analysis import compiled_statements, key_region
 from ...knowledge import VIA_SERVICE_NAMES
 from ...model import Hit
 
@@ -69,10 +69,7 @@ _SOME_REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-sout
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         clauses = [c for c in statement.clauses if c.key_lower == "kms:viaservice"
                    and c.operator is not None and not c.operator.is_null]
         if not clauses:

@@ -53,9 +53,9 @@ from __future__ import annotations
 import ipaddress
 
 from ....language.principals import Caller
-from ...analysis import (ABSENT, PrincipalEntry, Probe, entry_caller, insider_probe, key_region,
-                         owner_account, principal_entries, probe_resource, reach, short_list,
-                         with_known)
+from ...analysis import (ABSENT, PrincipalEntry, Probe, compiled_statements, entry_caller,
+                         insider_probe, key_region, owner_account, principal_entries,
+                         probe_resource, reach, short_list, with_known)
 from ...knowledge import NETWORK_KEYS
 from ...model import Hit
 
@@ -69,13 +69,10 @@ _NO_VPC = {key: ABSENT for key in NETWORK_KEYS if key != "aws:sourceip"}
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
     config = ctx.config
     owner = owner_account(doc, config) or "111111111111"
     region = key_region(doc) or "us-east-1"
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         network = [c for c in statement.clauses if c.key_lower in NETWORK_KEYS]
         if statement.allow or not statement.effective or not network:
             continue

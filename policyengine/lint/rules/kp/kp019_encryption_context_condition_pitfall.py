@@ -53,7 +53,7 @@ integration fails with AccessDenied.
 
 from __future__ import annotations
 
-from ...analysis import ABSENT, anyone_could, covered, probe_resource
+from ...analysis import ABSENT, anyone_could, compiled_statements, covered, probe_resource
 from ...knowledge import SERVICE_ENCRYPTION_CONTEXT
 from ...model import Hit
 
@@ -66,10 +66,7 @@ _KEYS = "kms:encryptioncontextkeys"
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         if not statement.allow or not statement.effective:
             continue
         context = [c for c in statement.clauses if c.operator is not None and c.problem is None

@@ -50,7 +50,6 @@ from ...analysis import s3_arn, world_requests
 from ...model import Hit
 
 ID = "KP020"
-KINDS = ("world",)  # the bucket configuration comes from the world's S3 requests
 _KEY = "kms:encryptioncontext:aws:s3:arn"
 
 

@@ -47,7 +47,7 @@ that does not exist, which misleads reviewers.
 from __future__ import annotations
 
 from ....kms.world import ALIAS_ARN, KEY_ARN
-from ...analysis import element_values, owner_account
+from ...analysis import compiled_statements, element_values, owner_account
 from ...model import Hit
 
 ID = "KP021"
@@ -55,12 +55,9 @@ _STAR = 'use "*", which in a key policy means this key'
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
     key = getattr(doc, "key", None)
     owner = owner_account(doc, ctx.config)
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         node = statement.node
         if node.resource is None or node.resource.negated:
             continue

@@ -43,32 +43,42 @@ and grant `kms:CreateKey` and `kms:ListAliases` in the role's IAM policy.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ....kms import catalog
-from ...analysis import actions_named, element_values, short_list
+from ...analysis import actions_named, compiled_statements, element_values, short_list
 from ...model import Hit
 
 ID = "KP022"
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         node = statement.node
         if node.action is None or node.action.negated:
             continue
         for value in element_values(doc, node, "Action"):
-            named = sorted(actions_named(value.value))
-            if not named or not all(_not_here(a, statement.allow) for a in named):
+            found = isinstance(value.value, str) and _only_elsewhere(value.value, statement.allow)
+            if not found:
                 continue
-            where = "IAM policies" if any(
-                catalog.action(a).policy == "iam" for a in named) else "the grant itself"
-            what = value.value if named == [value.value] else \
+            named, where = found
+            what = value.value if named == (value.value,) else \
                 f"{value.value} ({short_list(named)})"
             yield Hit(f"{statement.label} lists {what}, which only {where} can authorise, so it "
                       "has no effect in a key policy; grant it in the principal's IAM policy "
                       "instead", value.json_path)
+
+
+@lru_cache(maxsize=1024)
+def _only_elsewhere(value: str, allow: bool) -> tuple[tuple[str, ...], str] | None:
+    """(the permissions, who can authorise them) when every KMS permission the Action value
+    names is one a key policy statement cannot grant (or, for a Deny, deny); else None."""
+    named = actions_named(value)
+    if not named or not all(_not_here(a, allow) for a in named):
+        return None
+    where = "IAM policies" if any(catalog.action(a).policy == "iam" for a in named) \
+        else "the grant itself"
+    return tuple(sorted(named)), where
 
 
 def _not_here(action: str, allow: bool) -> bool:

@@ -42,17 +42,14 @@ from __future__ import annotations
 
 import fnmatch
 
-from ...analysis import actions_named, element_values
+from ...analysis import actions_named, compiled_statements, element_values
 from ...model import Hit
 
 ID = "KP023"
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         node = statement.node
         if node.action is None or node.action.negated:
             continue

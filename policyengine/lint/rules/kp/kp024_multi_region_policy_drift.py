@@ -57,7 +57,6 @@ from ...analysis import allowing_statements, insider_probe, key_actions, short_l
 from ...model import Hit
 
 ID = "KP024"
-KINDS = ("world",)
 
 
 def check(doc, ctx):

@@ -48,8 +48,8 @@ guardrail meant here is written with `"Principal": "*"` and a condition on
 from __future__ import annotations
 
 from ....language.principals import Caller
-from ...analysis import (covered, covers_all_kms, insider_probe, key_actions, principal_entries,
-                         probe_resource, reach, short_list)
+from ...analysis import (compiled_statements, covered, covers_all_kms, insider_probe, key_actions,
+                         principal_entries, probe_resource, reach, short_list)
 from ...model import Hit
 
 ID = "KP028"
@@ -57,10 +57,7 @@ _SESSION = "lint-probe-session"  # a session name no policy lists
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         node = statement.node
         if statement.allow or node.principal is None or not node.principal.negated:
             continue

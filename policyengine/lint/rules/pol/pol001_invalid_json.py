@@ -51,7 +51,6 @@ from __future__ import annotations
 from ...model import Hit
 
 ID = "POL001"
-KINDS = ("broken",)
 
 
 def check(doc, ctx):

@@ -47,7 +47,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ....kms import catalog
-from ...analysis import all_kms_actions, covered, short_list
+from ...analysis import all_kms_actions, compiled_statements, covered, short_list
 from ...model import Hit
 from .._common import has_wildcard
 
@@ -97,10 +97,7 @@ def supports(action_info, key: str) -> bool | None:
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         node = statement.node
         if not statement.clauses or node.action is None:
             continue

@@ -37,7 +37,7 @@ rewrite the policy and give itself the action that was left out.
 
 from __future__ import annotations
 
-from ...analysis import covered, key_actions
+from ...analysis import compiled_statements, covered, key_actions
 from ...model import Hit
 
 ID = "POL024"
@@ -45,10 +45,7 @@ _DANGEROUS = ("kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:CreateGrant")
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         node = statement.node
         if not statement.allow or node.action is None or not node.action.negated:
             continue

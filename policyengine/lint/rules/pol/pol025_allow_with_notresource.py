@@ -34,19 +34,16 @@ created later. It is rarely what the author meant ("everything except the produc
 
 from __future__ import annotations
 
-from ...analysis import outsider_account
+from ...analysis import compiled_statements, outsider_account
 from ...model import Hit
 
 ID = "POL025"
 
 
 def check(doc, ctx):
-    compiled = doc.compiled
-    if compiled is None:
-        return
     other = (f"arn:aws:kms:us-east-1:{outsider_account(doc)}:"
              "key/00000000-0000-0000-0000-000000000000")
-    for statement in compiled.statements:
+    for statement in compiled_statements(doc):
         node = statement.node
         if not statement.allow or node.resource is None or not node.resource.negated:
             continue
