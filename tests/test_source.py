@@ -196,6 +196,8 @@ def check_agreement(text: str) -> None:
     assert ok == expected_ok, (text, expected_ok)
     if ok:
         assert same(value, expected), (text, value, expected)
+    # valid text is parsed by the fast driver, never handed to lark
+    assert (source._fast_parse(text, source._fast_tables()) is not None) == ok, text
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
@@ -407,6 +409,134 @@ def test_duplicates_inside_an_overridden_value_are_recorded():
 
 def test_no_duplicates():
     assert parse_with_positions(POLICY).duplicates == []
+
+
+# -- the fast driver against lark's own lexer and parse ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lark_lexer():
+    """A lark parser of the grammar built afresh, for its lexer (not the one the driver reads)."""
+    from lark import Lark
+
+    from policyengine.resources import grammar_path
+
+    return Lark(grammar_path(source.GRAMMAR).read_text(encoding="utf-8"), parser="lalr",
+                lexer="basic")
+
+
+def lark_tokens(lark, text: str) -> list:
+    """lark's token stream in the form of source._tokens."""
+    from lark.exceptions import UnexpectedCharacters
+
+    tokens = []
+    try:
+        for token in lark.lex(text):
+            tokens.append((token.type, (str(token), token.line, token.column)))
+    except UnexpectedCharacters as error:
+        return tokens + [(None, error.pos_in_stream)]
+    return tokens + [("$END", None)]
+
+
+def lark_result(text: str):
+    """lark's parse alone: ("ok", root node, whether a key was repeated), or ("error",
+    (message, line, column, JSON path) of what parse_with_positions would raise, None)."""
+    from lark.exceptions import UnexpectedInput
+
+    source._local.duplicates = False
+    try:
+        return "ok", source._lark_parse(text), source._local.duplicates
+    except UnexpectedInput as error:
+        raised = source._describe(text, error, None)
+    except PolicySyntaxError as error:
+        raised = error
+    return "error", (raised.message, raised.line, raised.column, raised.json_path), None
+
+
+def flat(root: tuple) -> list:
+    """A node tree as a flat list (iterative: trees may be deep): kind, spans, scalars by repr
+    (which tells 1 from 1.0 and True, -0.0 from 0.0; NaN is "nan"), keys in order, duplicates."""
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        value, span, kids = node[:3]
+        if isinstance(kids, list):
+            assert type(value) is list and all(v is k[0] for v, k in zip(value, kids, strict=True))
+            out.append(("array", span, len(kids)))
+            stack.extend(reversed(kids))
+        elif isinstance(kids, dict):
+            assert type(value) is dict and list(value) == list(kids)
+            assert all(value[key] is child[0] for key, (_, child) in kids.items())
+            duplicates = [(key, kspan) for key, kspan, _ in node[3] or ()]
+            out.append(("object", span, [(key, kspan) for key, (kspan, _) in kids.items()],
+                        duplicates))
+            stack.extend(child for _, child in reversed(kids.values()))
+            stack.extend(overridden for _, _, overridden in reversed(node[3] or ()))
+        else:
+            assert kids is None
+            out.append(("scalar", span, type(value).__name__, repr(value)))
+    return out
+
+
+def check_driver(text: str) -> None:
+    """The fast driver accepts exactly what lark's parse accepts, builds the same nodes (same
+    values, spans, duplicates), and parse_with_positions raises lark's error for the rest."""
+    expected = lark_result(text)
+    source._local.duplicates = False
+    root = source._fast_parse(text, source._fast_tables())
+    if expected[0] == "ok":
+        assert root is not None, text
+        assert flat(root) == flat(expected[1]), text
+        assert source._local.duplicates == expected[2], text
+        return
+    assert root is None, text
+    with pytest.raises(PolicySyntaxError) as caught:
+        parse_with_positions(text)
+    error = caught.value
+    assert (error.message, error.line, error.column, error.json_path) == expected[1], text
+
+
+TOKEN_TEXTS = (documents(max_leaves=10) | dumped() | mutated() | GARBAGE
+               | st.lists(st.sampled_from(['{', '}', '[', ']', ',', ':', '"a"', '"b" :', '1',
+                                           '-0.5e+3', 'true', 'NaN', '-Infinity', ' ', '\n',
+                                           '\t\r', 'x', '"\\u00e9"']),
+                          max_size=12).map("".join))
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(TOKEN_TEXTS)
+def test_tokenizer_agrees_with_larks_lexer(lark_lexer, text):
+    """Same tokens (terminal, text with its whitespace, line, column), same failing offset."""
+    tables = source._fast_tables()
+    assert list(source._tokens(text, tables)) == lark_tokens(lark_lexer, text)
+
+
+def test_tokenizer_has_the_grammars_terminals(lark_lexer):
+    names = set(source._fast_tables().match.__self__.groupindex)
+    assert names == {terminal.name for terminal in lark_lexer.terminals}
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(documents() | dumped())
+def test_driver_builds_what_lark_builds(text):
+    check_driver(text)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated() | GARBAGE)
+def test_driver_leaves_errors_to_lark(text):
+    check_driver(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\n\n  ", "1", " 1 ", "[1,]", '{"a":1,}', '{"a" 1}', '{"a":}', "[1 2]", '"a" : 1',
+    '{"a": 1, "a": {"b": 2, "b": 3}}', '{"n": ' + "1" * 5000 + "}", "[1]\n\nx",
+    "[" * MAX_DEPTH + "]" * MAX_DEPTH, "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1),
+    '{"a":' * (MAX_DEPTH + 1),
+    '{\r\n  "k": [\n\t1,\n  2.5e3 ,null\n ]\n}\n', POLICY,
+], ids=lambda text: repr(text[:24]))
+def test_driver_on_edge_cases(text):
+    check_driver(text)
 
 
 # -- errors -------------------------------------------------------------------------------------

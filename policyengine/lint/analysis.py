@@ -45,7 +45,7 @@ __all__ = [
     "outsider_account", "outsider_probes", "service_probe", "insider_probe", "owner_account",
     "principal_entries", "element_values", "key_actions", "all_kms_actions", "covers_all_kms",
     "covered", "administrators", "public_statements", "Exposure", "probe_resource",
-    "is_wildcard_principal", "ABSENT",
+    "is_wildcard_principal", "ABSENT", "admits", "named_allows", "compiled_statements",
 ]
 
 ABSENT = object()  # in Probe.known: the caller cannot make this key present
@@ -226,6 +226,12 @@ def reach(statement, probe: Probe, action: str, resource: str, *,
     if not can or not statement.matches_resource(resource, _lookup(_context(probe))):
         return False, False
     return can, must
+
+
+def admits(statement, probe: Probe, *, resource_policy: bool = True) -> bool:
+    """Can the statement's principal and conditions admit the probe's caller at all (whatever
+    the action)? A cheap filter before asking about actions one by one."""
+    return _standing(statement, probe, resource_policy)[0]
 
 
 def _standing(statement, probe: Probe, resource_policy: bool) -> tuple[bool, bool]:

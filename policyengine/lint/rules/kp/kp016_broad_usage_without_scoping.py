@@ -53,9 +53,9 @@ limits the key to requests made through a service (S3, EBS, Secrets Manager),
 
 from __future__ import annotations
 
-from ...analysis import (ABSENT, Probe, covered, covers_all_kms, entry_caller, insider_probe,
-                         is_external, named_allows, names_owner, owner_account, principal_entries,
-                         probe_resource, short_list, statement_allows)
+from ...analysis import (ABSENT, Probe, admits, covered, covers_all_kms, entry_caller,
+                         insider_probe, is_external, named_allows, names_owner, owner_account,
+                         principal_entries, probe_resource, short_list, statement_allows)
 from ...knowledge import USAGE_ACTIONS
 from ...model import Hit
 
@@ -101,7 +101,7 @@ def check(doc, ctx):
             return statement_allows(compiled, statement, probe, action, resource)
 
         reached = [(entry, probe) for (entry, _), probe in zip(candidates, probes)
-                   if any(allowed(probe, a) for a in use)]
+                   if admits(statement, probe) and any(allowed(probe, a) for a in use)]
         who = _broad([entry for entry, _ in reached], owner)
         if who is None:
             continue

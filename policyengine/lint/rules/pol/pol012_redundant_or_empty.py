@@ -40,7 +40,6 @@ duplicates eat into it.
 from __future__ import annotations
 
 import json
-import re
 
 from ...analysis import source_text
 from ...model import Hit
@@ -48,7 +47,6 @@ from .._common import condition_entries
 
 ID = "POL012"
 _SERVICE_WIDE = ("*", "kms:*")
-_EMPTY = re.compile(r"\[\s*\]|\{\s*\}")
 
 
 def check(doc, ctx):
@@ -57,7 +55,8 @@ def check(doc, ctx):
         [(item, f"Statement/{i}") for i, item in enumerate(raw_statements)]
         if isinstance(raw_statements, list) else [])
     seen_quick: dict[tuple, list] = {}
-    empties = bool(_EMPTY.search(source_text(doc)))
+    packed = "".join(source_text(doc).split())  # (faster than a regex over the text)
+    empties = "[]" in packed or "{}" in packed
     for raw, path in items:
         if not isinstance(raw, dict):
             continue

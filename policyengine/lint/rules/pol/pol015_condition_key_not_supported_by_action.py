@@ -68,6 +68,12 @@ def _everywhere(key: str) -> bool:
     return info is not None and info.name not in _TAG_REQUEST and not info.key_property
 
 
+@lru_cache(maxsize=1024)
+def _never(actions: tuple[str, ...], key: str) -> list[str]:
+    """The actions whose requests never carry ``key`` (policies repeat their action lists)."""
+    return [a for a in actions if _supports(a, key) is False]
+
+
 @lru_cache(maxsize=8192)
 def _supports(action: str, key: str) -> bool | None:
     return supports(catalog.action(action), key)
@@ -114,8 +120,7 @@ def check(doc, ctx):
                 continue
             if _everywhere(clause.key_lower):
                 continue
-            verdicts = {a: _supports(a, clause.key) for a in actions}
-            never = [a for a, ok in verdicts.items() if ok is False]
+            never = _never(actions, clause.key)
             if not never:
                 continue
             if len(never) == len(actions):
