@@ -122,3 +122,8 @@ def test_fast_node_construction_matches_pydantic():
     assert fast.model_dump() == slow.model_dump()
     assert fast.model_fields_set == slow.model_fields_set
     assert Statement.model_validate(fast.model_dump()) == fast
+    # every field given: the builder keeps the keyword dict as the state
+    every = NameList.build(path="Statement/0/Action", negated=True, values=("kms:*",))
+    assert every == NameList.model_construct(path="Statement/0/Action", negated=True,
+                                             values=("kms:*",))
+    assert every.model_fields_set == {"path", "negated", "values"}

@@ -27,9 +27,12 @@ class Node(BaseModel):
         ``model_construct`` sets (a test compares the two).
         """
         node = cls.__new__(cls)
-        defaults = _DEFAULTS.get(cls)
-        _set_dict(node, "__dict__", {**(defaults if defaults is not None else _defaults(cls)),
-                                     **values})
+        # the builders usually give every field: then the keyword dict itself is the state
+        count = _COUNTS.get(cls)
+        if count is None:
+            count = _COUNTS[cls] = len(cls.model_fields)
+        _set_dict(node, "__dict__", values if len(values) == count
+                  else {**_defaults(cls), **values})
         _set_fields(node, set(values))
         _set_extra(node, None)
         _set_private(node, None)
@@ -42,6 +45,7 @@ _set_fields = BaseModel.__pydantic_fields_set__.__set__
 _set_extra = BaseModel.__pydantic_extra__.__set__
 _set_private = BaseModel.__pydantic_private__.__set__
 _DEFAULTS: dict[type, dict[str, Any]] = {}
+_COUNTS: dict[type, int] = {}  # fields of each model
 
 
 def _defaults(cls: type) -> dict[str, Any]:
