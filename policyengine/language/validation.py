@@ -136,6 +136,11 @@ _OVERLY_PERMISSIVE_PREFIXES = ("kms:encryptioncontext:", "aws:requesttag/")
 
 
 
+def _item(path: str, index: int | None) -> str:
+    """The path of the ``index``-th value of a list at ``path`` (``path`` itself for None)."""
+    return path if index is None else f"{path}/{index}"
+
+
 def _join(*parts: Any) -> str:
     if len(parts) == 2 and parts[0] != "" and parts[1] != "":  # the common case, fast
         return f"{parts[0]}/{parts[1]}"
@@ -264,7 +269,7 @@ class _Checker:
             return
         effect = raw.get("Effect")
         for name, item in raw.items():
-            where = _join(path, name)
+            where = f"{path}/{name}" if name != "" else path  # (_join, inlined)
             if name == "Sid":
                 self.sid(item, where)
             elif name == "Effect":
@@ -393,15 +398,16 @@ class _Checker:
                 self.add("invalid-principal", f"{kind!r} is not a principal type (AWS, Service, "
                          "Federated, CanonicalUser)", where)
                 continue
-            for value, at in self.string_list(values, where, f"{name} {kind}"):
-                self.principal_entry(kind, value, at)
+            for value, index in self.string_list(values, where, f"{name} {kind}"):
+                self.principal_entry(kind, value, where, index)
 
-    def principal_entry(self, kind: str, value: str, path: str) -> None:
+    def principal_entry(self, kind: str, value: str, path: str, index: int | None) -> None:
+        """One principal; ``index`` is its place in a list at ``path`` (None: not a list)."""
         if kind == "AWS" and _GROUP_ARN.match(value):
             # IAM reference_policies_elements_principal: "You cannot identify a user group as a
             # principal in a policy"; semantics §1.3 [S].
             self.add("group-principal", f"{value!r} is an IAM group; groups are never valid "
-                     "principals", path)
+                     "principals", _item(path, index))
             return
         if self.type != "key":
             return
@@ -410,7 +416,7 @@ class _Checker:
             # AWS refuses or merely never matches is not stated; KMS validates every principal
             # (they "must exist and be visible to KMS"), so a key policy with one is refused.
             self.add("partial-wildcard-principal", f"{value!r} uses a wildcard inside a "
-                     'principal; only the whole value "*" is a wildcard', path)
+                     'principal; only the whole value "*" is a wildcard', _item(path, index))
             return
         if kind == "AWS" and value != "*" and not (
                 _ACCOUNT_ID.fullmatch(value) or value.startswith("arn:")
@@ -418,7 +424,7 @@ class _Checker:
             # KMS: "The principals in the key policy must exist and be visible to KMS"; a value
             # that is neither an account ID nor an ARN (nor an IAM unique ID) names nobody.
             self.add("invalid-principal", f"{value!r} is neither an account ID nor an ARN",
-                     path)
+                     _item(path, index))
 
     # -- action and resource ----------------------------------------------------------------------
 
@@ -430,46 +436,49 @@ class _Checker:
             if self.type == "rcp":
                 # RCP syntax page: NotAction is not among the elements RCPs support.
                 self.add("notaction-not-allowed", "NotAction is not supported in an RCP", path)
-        values = list(self.string_list(item, path, name))
+        values = self.string_list(item, path, name)
         if not values and isinstance(item, list) and self.type != "key":
             self.add("empty-element", f"{name} is an empty list", path)
-        for value, at in values:
+        for value, index in values:
             # The grammar: "*" or <service>:<action>; IAM answers a name without a service
             # prefix with MalformedPolicyDocument ("prefaced by a vendor").
             if value != "*" and (":" not in value or value.startswith(":")):
                 self.add("invalid-action", f"{value!r} is not an action: write "
-                         '"service:ActionName" or "*"', at)
+                         '"service:ActionName" or "*"', _item(path, index))
 
     def resource(self, name: str, item: Any, raw: dict, path: str) -> None:
         if name == "NotResource" and "Resource" in raw:
             self.add("resource-and-notresource",
                      "a statement may have Resource or NotResource, not both", path)
-        values = list(self.string_list(item, path, name))
+        values = self.string_list(item, path, name)
         if not values and isinstance(item, list) and self.type != "key":
             self.add("empty-element", f"{name} is an empty list", path)
-        for value, at in values:
+        for value, index in values:
             if value != "*" and not value.startswith("arn:"):
                 # The grammar: a resource is "*" or an ARN.
                 self.add("invalid-resource", f"{value!r} is not a resource: write an ARN or "
-                         '"*"', at)
-            elif self.variables:
-                self.template(value, at)
+                         '"*"', _item(path, index))
+            elif self.variables and "${" in value:
+                self.template(value, _item(path, index))
 
-    def string_list(self, item: Any, path: str, element: str) -> Iterator[tuple[str, str]]:
-        """The strings of a string-or-list-of-strings element; wrong types become violations."""
+    def string_list(self, item: Any, path: str, element: str) -> list[tuple[str, int | None]]:
+        """The strings of a string-or-list-of-strings element, each with its index in the list
+        (None for a lone string; ``_item`` makes its path, only when a violation needs it);
+        wrong types become violations."""
         if isinstance(item, str):
-            yield item, path
-        elif isinstance(item, list):
-            for index, value in enumerate(item):
-                where = _join(path, index)
-                if isinstance(value, str):
-                    yield value, where
-                else:
-                    self.add("invalid-type", f"{element} must hold strings, not {json_kind(value)}",
-                             where)
-        else:
+            return [(item, None)]
+        if not isinstance(item, list):
             self.add("invalid-type", f"{element} must be a string or a list of strings, not "
                      f"{json_kind(item)}", path)
+            return []
+        found = []
+        for index, value in enumerate(item):
+            if isinstance(value, str):
+                found.append((value, index))
+            else:
+                self.add("invalid-type", f"{element} must hold strings, not {json_kind(value)}",
+                         _item(path, index))
+        return found
 
     # -- conditions -------------------------------------------------------------------------------
 
@@ -478,7 +487,7 @@ class _Checker:
             self.add("invalid-type", f"Condition must be an object, not {json_kind(item)}", path)
             return
         for name, block in item.items():
-            where = _join(path, name)
+            where = f"{path}/{name}" if name != "" else path  # (_join, inlined)
             operator = self.operator(name, where)
             if not isinstance(block, dict):
                 self.add("invalid-type", f"the {name} block must be an object of condition keys, "
