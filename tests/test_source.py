@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from policyengine.errors import PolicySyntaxError
 from policyengine.language import source
+from policyengine.resources import grammar_path
 from policyengine.language.source import (
     MAX_DEPTH,
     SourceMap,
@@ -441,13 +442,9 @@ def lark_tokens(lark, text: str) -> list:
 def lark_result(text: str):
     """lark's parse alone: ("ok", root node, whether a key was repeated), or ("error",
     (message, line, column, JSON path) of what parse_with_positions would raise, None)."""
-    from lark.exceptions import UnexpectedInput
-
     source._local.duplicates = False
     try:
         return "ok", source._lark_parse(text), source._local.duplicates
-    except UnexpectedInput as error:
-        raised = source._describe(text, error, None)
     except PolicySyntaxError as error:
         raised = error
     return "error", (raised.message, raised.line, raised.column, raised.json_path), None
@@ -702,11 +699,19 @@ def test_importing_the_module_does_not_import_lark():
     assert result.stdout.strip() == "ok"
 
 
-def test_lark_is_imported_on_first_parse():
+def test_lark_is_imported_for_invalid_text_only():
+    """Valid text is parsed with the tables shipped next to the grammar; lark, to describe an
+    error."""
     code = (
         "import sys\n"
+        "from policyengine.errors import PolicySyntaxError\n"
         "from policyengine.language.source import parse_with_positions\n"
-        "parse_with_positions('[1]')\n"
+        "assert str(parse_with_positions('{\"a\": [1]}').span('a/0')) == '1:8-1:8'\n"
+        "assert 'lark' not in sys.modules\n"
+        "try:\n"
+        "    parse_with_positions('[1,]')\n"
+        "except PolicySyntaxError:\n"
+        "    pass\n"
         "assert 'lark' in sys.modules\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
@@ -717,3 +722,27 @@ def test_lark_is_imported_on_first_parse():
 def test_rejects_non_text():
     with pytest.raises(TypeError):
         parse_with_positions(b"{}")  # type: ignore[arg-type]
+
+
+# -- the tables shipped with the grammar ----------------------------------------------------------
+
+
+def test_shipped_tables_are_made_from_the_grammar():
+    """grammars/policy_json.tables.json is lark's reading of the grammar as it is now; after a
+    change to the grammar, regenerate it with
+    python -c "from policyengine.language.source import write_tables; write_tables()"."""
+    shipped = json.loads(grammar_path(source.TABLES).read_text(encoding="utf-8"))
+    fresh = source.tables_from_lark()
+    assert shipped["grammar"] == fresh["grammar"], "the grammar changed: regenerate the tables"
+    assert shipped["terminals"] == fresh["terminals"] and shipped["ignore"] == fresh["ignore"]
+    assert len(shipped["actions"]) == len(fresh["actions"])  # (state numbers may differ)
+
+
+def test_out_of_date_tables_are_not_used(monkeypatch):
+    monkeypatch.setattr(source, "_grammar_digest", lambda: "another grammar")
+    source._fast_tables.cache_clear()
+    try:
+        tables = source._fast_tables()  # made by lark instead
+        assert source._fast_parse('{"a": [1]}', tables)[0] == {"a": [1]}
+    finally:
+        source._fast_tables.cache_clear()

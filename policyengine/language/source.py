@@ -36,8 +36,11 @@ Nesting
     interpreter's recursion limit (about depth 1000 with the default limit of 1000), so the two
     parsers agree on every document nested at most :data:`MAX_DEPTH` deep.
 
-lark is imported lazily, inside the functions that need it: importing this module does not import
-lark.
+The grammar is lark's (``grammars/policy_json.lark``). Valid text is parsed by a small LALR driver
+over the lexer terminals and parse table lark makes of that grammar, shipped next to it
+(``grammars/policy_json.tables.json``, made by :func:`write_tables` and checked against lark by
+the tests), so parsing valid text does not import lark at all; invalid text is parsed again by
+lark itself, whose parser state the error messages are made from.
 """
 
 from __future__ import annotations
@@ -45,11 +48,13 @@ from __future__ import annotations
 import functools
 
 import gc
+import hashlib
 import json
 import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from json.decoder import scanstring
 from typing import Any, Union
 
@@ -70,6 +75,7 @@ __all__ = [
 MAX_DEPTH = 512
 
 GRAMMAR = "policy_json.lark"
+TABLES = "policy_json.tables.json"  # the grammar's lexer and LALR tables, made by lark
 
 _PAUSE_GC_ABOVE = 100_000  # characters
 
@@ -414,11 +420,17 @@ def _build_parser():
     return Lark(text, parser="lalr", lexer="basic", transformer=_JsonWithPositions(), cache=True)
 
 
-def _lark_parse(text: str) -> tuple:
-    """The root node of ``text`` by lark's own parse; raises lark's errors."""
+def _lark_parse(text: str, file: str | None = None) -> tuple:
+    """The root node of ``text`` by lark's own parse; a syntax error is described as a
+    :class:`PolicySyntaxError` (lark is imported here, for invalid texts only)."""
+    parser = _build_parser()
+    from lark.exceptions import UnexpectedInput
+
     _local.depth = 0
     try:
-        return _build_parser().parse(text)
+        return parser.parse(text)
+    except UnexpectedInput as error:
+        raise _describe(text, error, file) from None
     finally:
         _local.depth = 0
 
@@ -442,15 +454,39 @@ class _Tables:
 
 @functools.cache
 def _fast_tables() -> _Tables | None:
-    """The fast path's tables, or None (every parse goes through lark) when the installed lark
-    keeps its parser in a shape this module does not know."""
+    """The fast path's tables: the ones shipped next to the grammar when they were made from it
+    (no lark import at all), else lark's, read now; None (every parse goes through lark) when the
+    installed lark keeps its parser in a shape this module does not know."""
     try:
-        return _read_tables()
+        data = json.loads(grammar_path(TABLES).read_text(encoding="utf-8"))
+        if data.get("grammar") == _grammar_digest():
+            return _tables(data)
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        pass  # missing, unreadable or out of date: lark makes them
+    try:
+        return _tables(tables_from_lark())
     except (AttributeError, ImportError, KeyError, RuntimeError, TypeError):
         return None
 
 
-def _read_tables() -> _Tables:
+def _grammar_digest() -> str:
+    return hashlib.sha256(grammar_path(GRAMMAR).read_bytes()).hexdigest()
+
+
+def _tables(data: dict) -> _Tables:
+    """The tables of :func:`tables_from_lark`'s form, ready to drive a parse."""
+    master = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in data["terminals"]),
+                        data["flags"])
+    actions = [{symbol: action if isinstance(action, int)
+                else (action[0], _BUILDERS[action[1]] if action[1] else None, action[2])
+                for symbol, action in row.items()}
+               for row in data["actions"]]
+    return _Tables(master.match, frozenset(data["ignore"]), actions, data["start"], data["end"])
+
+
+def tables_from_lark() -> dict:
+    """Lark's lexer terminals and LALR table for the grammar, as JSON-ready data: what
+    ``grammars/policy_json.tables.json`` holds (:func:`write_tables` makes it)."""
     from lark.parse_tree_builder import ExpandSingleChild
     from lark.parsers.lalr_analysis import Shift
 
@@ -458,11 +494,7 @@ def _read_tables() -> _Tables:
     # The lexer: lark's basic lexer tries its terminals in this order and takes the first that
     # matches, so a regex with one alternative per terminal, in the same order, matches the same
     # tokens (lark's lexer is built the same way).
-    terminals = lark.parser.lexer.terminals
-    master = re.compile(
-        "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals),
-        lark.lexer_conf.g_regex_flags,
-    )
+    terminals = [[t.name, t.pattern.to_regexp()] for t in lark.parser.lexer.terminals]
 
     # The parser: lark's LALR table, states renumbered 0..n-1 to index a list. A reduction runs
     # the builder of the rule's name, as lark's transformer does, or none when lark lets the
@@ -471,22 +503,30 @@ def _read_tables() -> _Tables:
     table = parser.parse_table
     number = {state: index for index, state in enumerate(table.states)}
 
-    def reduction(rule) -> tuple:
+    def reduction(rule) -> list:
         callback = parser.callbacks[rule]
         if isinstance(callback, ExpandSingleChild) and len(rule.expansion) == 1:
-            return (1, None, rule.origin.name)
+            return [1, None, rule.origin.name]
         name = rule.alias or rule.origin.name
-        if callback != getattr(lark.options.transformer, name, None):
+        if name not in _BUILDERS or callback != getattr(lark.options.transformer, name, None):
             raise RuntimeError(f"the grammar rule {rule} has no builder")
-        return (len(rule.expansion), _BUILDERS[name], rule.origin.name)
+        return [len(rule.expansion), name, rule.origin.name]
 
-    actions = [
-        {symbol: number[target] if action is Shift else reduction(target)
-         for symbol, (action, target) in row.items()}
-        for row in table.states.values()
-    ]
-    return _Tables(master.match, frozenset(lark.lexer_conf.ignore), actions,
-                   number[table.start_states["start"]], number[table.end_states["start"]])
+    actions = [{symbol: number[target] if action is Shift else reduction(target)
+                for symbol, (action, target) in row.items()}
+               for row in table.states.values()]
+    return {"grammar": _grammar_digest(), "terminals": terminals,
+            "flags": int(lark.lexer_conf.g_regex_flags), "ignore": sorted(lark.lexer_conf.ignore),
+            "actions": actions, "start": number[table.start_states["start"]],
+            "end": number[table.end_states["start"]]}
+
+
+def write_tables() -> Path:
+    """Write ``grammars/policy_json.tables.json`` from the grammar (after changing it)."""
+    path = grammar_path(GRAMMAR).with_name(TABLES)
+    path.write_text(json.dumps(tables_from_lark(), separators=(",", ":")) + "\n",
+                    encoding="utf-8")
+    return path
 
 
 def _tokens(text: str, tables: _Tables):
@@ -559,9 +599,7 @@ def parse_with_positions(text: str, file: str | None = None) -> SourceMap:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
-    tables = _fast_tables()  # builds lark's parser on first use
-    from lark.exceptions import UnexpectedInput
-
+    tables = _fast_tables()  # read on first use
     _local.duplicates = False
     # A big document allocates millions of small tuples; the cyclic garbage collector would
     # rescan them over and over (a 10 MB document parses almost twice as fast without it).
@@ -573,9 +611,7 @@ def parse_with_positions(text: str, file: str | None = None) -> SourceMap:
         root = _fast_parse(text, tables) if tables is not None else None
         if root is None:  # not valid (or too deep): lark's parse raises the error
             _local.duplicates = False
-            root = _lark_parse(text)
-    except UnexpectedInput as error:
-        raise _describe(text, error, file) from None
+            root = _lark_parse(text, file)
     except PolicySyntaxError as error:
         raise error.located(file=file) from None
     except RecursionError:  # pragma: no cover - the parser is iterative; belt and braces
