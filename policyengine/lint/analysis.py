@@ -46,6 +46,7 @@ __all__ = [
     "principal_entries", "element_values", "key_actions", "all_kms_actions", "covers_all_kms",
     "covered", "administrators", "public_statements", "Exposure", "probe_resource",
     "is_wildcard_principal", "ABSENT", "admits", "named_allows", "compiled_statements",
+    "allows_of",
 ]
 
 ABSENT = object()  # in Probe.known: the caller cannot make this key present
@@ -783,6 +784,18 @@ def compiled_statements(doc) -> tuple:
     """The compiled policy's statements (none when the policy does not compile)."""
     compiled = doc.compiled
     return () if compiled is None else compiled.statements
+
+
+def allows_of(doc, actions) -> Iterator[tuple]:
+    """(statement, the ``actions`` it covers) for each Allow statement with a Resource that
+    covers some of ``actions`` but not all of KMS (statements granting kms:* are IAM002's)."""
+    for statement in compiled_statements(doc):
+        if not statement.allow or statement.node.resource is None \
+                or covers_all_kms(doc, statement):
+            continue
+        found = covered(doc, statement, actions)
+        if found:
+            yield statement, found
 
 
 def iter_allow_statements(doc) -> Iterator:

@@ -49,8 +49,8 @@ or grant the permissions to the role in the key policy of each key it manages.
 
 from __future__ import annotations
 
-from ...analysis import (covered, covers_all_kms, element_values, key_probe, short_list,
-                         statement_allows, unnamed_keys)
+from ...analysis import (allows_of, element_values, key_probe, short_list, statement_allows,
+                         unnamed_keys)
 from ...model import Hit
 
 ID = "IAM003"
@@ -64,13 +64,8 @@ def check(doc, ctx):
     if compiled is None:
         return
     account = ctx.config.owner_account if ctx.config is not None else None
-    for statement in compiled.statements:
+    for statement, actions in allows_of(doc, SENSITIVE):
         node = statement.node
-        if not statement.allow or node.resource is None or covers_all_kms(doc, statement):
-            continue  # kms:* is IAM002's
-        actions = covered(doc, statement, SENSITIVE)
-        if not actions:
-            continue
         found = None
         for index, key in unnamed_keys(statement, account):
             probe = key_probe((compiled,), key)

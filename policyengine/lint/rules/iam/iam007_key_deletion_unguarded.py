@@ -56,8 +56,8 @@ for deletion unintentionally).
 
 from __future__ import annotations
 
-from ...analysis import (ABSENT, covered, covers_all_kms, key_probe, reachable_keys,
-                         short_list, statement_allows)
+from ...analysis import (ABSENT, allows_of, key_probe, reachable_keys, short_list,
+                         statement_allows)
 from ...model import Hit
 
 ID = "IAM007"
@@ -72,13 +72,8 @@ def check(doc, ctx):
         return
     account = ctx.config.owner_account if ctx.config is not None else None
     states = _attribute_states(compiled)
-    for statement in compiled.statements:
+    for statement, actions in allows_of(doc, ACTIONS):
         node = statement.node
-        if not statement.allow or node.resource is None or covers_all_kms(doc, statement):
-            continue  # kms:* is IAM002's
-        actions = covered(doc, statement, ACTIONS)
-        if not actions:
-            continue
         keys = reachable_keys(statement, account)
         unguarded = [a for a in actions if any(
             all(statement_allows(compiled, statement, _probe(compiled, key, a, mfa, state), a,
