@@ -106,9 +106,11 @@ class CompiledPolicy:
         return found
 
 
-def compile_policy(policy: Policy) -> CompiledPolicy:
-    """Compile an AST (cached by the policy's JSON content)."""
-    if policy.value is not None:
+def compile_policy(policy: Policy, *, cache: bool = True) -> CompiledPolicy:
+    """Compile an AST (cached by the policy's JSON content, unless ``cache`` is false: a
+    caller that compiles each policy once, like the linter, saves the cache key and keeps the
+    cache from holding, and the garbage collector from walking, every policy it saw)."""
+    if cache and policy.value is not None:
         return _compile_cached(_canonical(policy.value), policy)
     return _compile(policy)
 

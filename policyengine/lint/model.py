@@ -192,7 +192,7 @@ class PolicyDocument(Document):
             return None
         from ..language.compile import compile_policy
 
-        return compile_policy(self.policy)
+        return compile_policy(self.policy, cache=False)  # (each document is compiled once)
 
     @property
     def statements(self) -> tuple:
