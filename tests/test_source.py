@@ -19,6 +19,7 @@ from policyengine.language.source import (
     MAX_DEPTH,
     SourceMap,
     Span,
+    find_spans,
     locate,
     parse_with_positions,
     syntax_error,
@@ -239,6 +240,55 @@ def test_every_span_holds_its_value(text):
             assert json.loads(sliced(text, key_span)) == path[-1]
         else:
             assert key_span is None
+
+
+def check_find_spans(text: str, path: str) -> None:
+    """find_spans answers like the source map, or leaves the question to it."""
+    smap = parse_with_positions(text)
+    found = find_spans(text, path)
+    if found is not None:
+        assert found == (smap.key_span(path), smap.span(path)), (text, path)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.lists(st.sampled_from(["0", "1", "2", "a", "Statement", "", "x/y"]),
+                              max_size=3))
+def test_find_spans_agrees_with_the_source_map(text, extra):
+    smap = parse_with_positions(text)
+    for parts, _ in walk(smap.value):
+        path = "/".join(str(part) for part in parts)
+        check_find_spans(text, path)
+        if not any("/" in str(part) for part in parts):  # the plain reading exists
+            assert find_spans(text, path) is not None, (text, path)
+        check_find_spans(text, "/".join([path, *extra]) if path else "/".join(extra))
+
+
+@pytest.mark.parametrize(("text", "path", "found"), [
+    ('{"a": 1, "a": {"b": 2}}', "a/b", True),  # a repeated key: the last value
+    ('{"a": {"b": 2}, "a": 1}', "a/b", False),  # ... even when an earlier one had the path
+    ('{"a": {"b": 2}, "a": 1}', "a", True),
+    ('{"a/b": 1}', "a/b", False),  # left to the source map
+    ('{"a": {"b": 1}, "a/b": 2}', "a/b", True),  # the shortest keys first, as the map reads it
+    (r'{"\u00e9t\u00e9": [1, {"\"q\"": "\u2028"}]}', "\u00e9t\u00e9/1", True),
+    (r'{"\u00e9t\u00e9": [1, {"\"q\"": "\u2028"}]}', '\u00e9t\u00e9/1/"q"', True),
+    ('{"\u00e9t\u00e9": [1, {"q": "\u2028"}]}', "\u00e9t\u00e9/1/q", True),
+    (' \r\n\t[ 1 ,\n\t[ ] , {"" : [ ] } ] ', "2//0", False),
+    (' \r\n\t[ 1 ,\n\t[ ] , {"" : [ 7 ] } ] ', "2//0", True),
+    (' \r\n\t[ 1 ,\n\t[ ] , {"" : [ ] } ] ', "1", True),
+    ('[1, 2]', "2", False), ('[]', "0", False), ('{}', "a", False), ('[1]', "01", False),
+    ('[1]', "-1", False), ('1', "a", False), ('{"a": NaN, "b": -Infinity}', "b", True),
+    ('"x"', "", True),
+])
+def test_find_spans_edge_cases(text, path, found):
+    check_find_spans(text, path)
+    assert (find_spans(text, path) is not None) == found
+
+
+def test_find_spans_of_a_key_and_its_value():
+    text = '{\n  "Statement": [\n    {"Effect": "Allow"}\n  ]\n}'
+    assert find_spans(text, "Statement/0/Effect") == (Span(3, 6, 3, 13), Span(3, 16, 3, 22))
+    assert find_spans(text, "Statement/0") == (None, Span(3, 5, 3, 23))
+    assert find_spans(text, "Statement/1") is None
 
 
 @pytest.mark.parametrize("text", [

@@ -547,7 +547,9 @@ def _relative(full: str, prefix: str) -> str:
 
 
 class _FileSource:
-    """Positions in a JSON file's text, computed by the positioned parser on first use."""
+    """Positions in a JSON file's text: most paths are found by a quick scan of the text; the
+    positioned parse runs, on first need, for the others (keys holding "/", paths that are not
+    there and whose nearest ancestor is wanted)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -555,6 +557,18 @@ class _FileSource:
         self._failed = False
 
     def locate(self, full_path: str) -> Position | None:
+        from ..language.source import find_spans
+
+        found = find_spans(self.text, full_path) or self._parsed(full_path)
+        if found is None:
+            return None
+        key, value = found
+        start = key or value
+        return Position(start.line, start.column, value.end_line, value.end_column)
+
+    def _parsed(self, full_path: str):
+        """(key span or None, span of the value or of its nearest ancestor), from the
+        positioned parse; None if that parse fails."""
         if self._failed:
             return None
         if self._map is None:
@@ -565,13 +579,10 @@ class _FileSource:
             except Exception:  # noqa: BLE001
                 self._failed = True
                 return None
-        source = self._map
-        value = source.span(full_path)
-        key = source.key_span(full_path) if value is not None else None
+        value = self._map.span(full_path)
         if value is None:
-            value = source.nearest(full_path)
-        start = key or value
-        return Position(start.line, start.column, value.end_line, value.end_column)
+            return None, self._map.nearest(full_path)
+        return self._map.key_span(full_path), value
 
 
 def _scenario_locator(positions, base: str):
