@@ -3,9 +3,11 @@
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from policyengine.language.matching import (
-    compile_action, compile_arn_like, compile_glob, compile_glob_runs, compile_resource)
+    compile_action, compile_actions, compile_arn_like, compile_glob, compile_glob_runs, compile_resource)
 
 KEY = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -28,6 +30,29 @@ KEY = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890
 ])
 def test_actions(pattern, action, expected):
     assert compile_action(pattern)(action) is expected
+
+
+ACTION_TEXT = st.text(alphabet="kmsKMS:dDeE*?.İı", max_size=8)
+
+
+@given(st.lists(ACTION_TEXT, max_size=4), ACTION_TEXT)
+def test_a_list_of_actions_matches_as_its_patterns_do(patterns, action):
+    """compile_actions (names, prefixes and the rest sorted apart) answers like compile_action
+    on each pattern of the list."""
+    expected = any(compile_action(p)(action) for p in patterns)
+    assert compile_actions(tuple(patterns))(action) is expected
+
+
+@pytest.mark.parametrize("patterns, action, expected", [
+    ((), "kms:Decrypt", False),
+    (("kms:Encrypt", "KMS:DECRYPT"), "kms:Decrypt", True),
+    (("kms:Create*", "kms:Describe*"), "kms:describekey", True),
+    (("kms:Create*", "kms:?escribeKey"), "kms:DescribeKey", True),
+    (("kms:Create*", "kms:*Key"), "kms:DescribeKeys", False),
+    (("s3:GetObject", "*"), "kms:Decrypt", True),
+])
+def test_action_lists(patterns, action, expected):
+    assert compile_actions(patterns)(action) is expected
 
 
 @pytest.mark.parametrize("pattern, resource, expected", [

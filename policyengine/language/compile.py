@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from .ast import Policy, Statement
 from .conditions import Clause, compile_clause
-from .matching import compile_action, compile_resource
+from .matching import compile_actions, compile_resource
 from .parsing import build_policy
 from .principals import CompiledPrincipal, compile_principal
 from .variables import VariableSyntaxError, has_variables, parse_template, substitute
@@ -45,7 +45,7 @@ class CompiledStatement:
     node: Statement
     allow: bool
     principal: CompiledPrincipal | None  # None: no Principal element
-    actions: tuple[Matcher, ...]
+    actions: Matcher  # does the Action / NotAction list name the action?
     not_action: bool
     resources: tuple[ResourcePattern, ...]
     not_resource: bool
@@ -70,7 +70,7 @@ class CompiledStatement:
     def matches_action(self, action: str) -> bool:
         known = self._action_hits.get(action)
         if known is None:
-            known = any(matcher(action) for matcher in self.actions) != self.not_action
+            known = self.actions(action) != self.not_action
             if len(self._action_hits) < 1024:
                 self._action_hits[action] = known
         return known
@@ -154,7 +154,7 @@ def _statement(node: Statement, variables: bool) -> CompiledStatement:
     if node.resource is None:
         problems.append("no Resource or NotResource: the statement has no effect")
         effective = False
-    actions = tuple(compile_action(value) for value in (node.action.values if node.action else ()))
+    actions = compile_actions(tuple(node.action.values) if node.action else ())
     resources = []
     for value in node.resource.values if node.resource else ():
         try:
