@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from .ast import Policy, Statement
@@ -162,7 +163,7 @@ def _statement(node: Statement, variables: bool) -> CompiledStatement:
         except VariableSyntaxError as error:
             problems.append(f"Resource {value!r}: {error}")
     clauses = tuple(
-        compile_clause(entry.operator, entry.key, list(entry.values), entry.path, variables)
+        _clause(entry.operator, entry.key, tuple(entry.values), entry.path, variables)
         for entry in node.condition)
     problems.extend(f"{clause.path}: {clause.problem}" for clause in clauses if clause.problem)
     return CompiledStatement(
@@ -186,4 +187,22 @@ def _resource(value: str, variables: bool) -> ResourcePattern:
         if len(parts) == 6:
             prefix = ":".join(parts[:5]) + ":"
             return ResourcePattern(value, prefix=prefix, template=parse_template(parts[5]))
+    return _plain_resource(value)
+
+
+def _clause(operator: str, key: str, values: tuple, path: str, variables: bool) -> Clause:
+    if all(type(value) is str for value in values):  # (True, 1 and 1.0 are equal keys)
+        return _text_clause(operator, key, values, path, variables)
+    return compile_clause(operator, key, list(values), path, variables)
+
+
+@lru_cache(maxsize=4096)
+def _text_clause(operator: str, key: str, values: tuple, path: str, variables: bool) -> Clause:
+    """Clauses repeat between policies (a statement copied from the console's or AWS's
+    examples), so their compiled form is kept; a clause is immutable."""
+    return compile_clause(operator, key, list(values), path, variables)
+
+
+@lru_cache(maxsize=4096)
+def _plain_resource(value: str) -> ResourcePattern:
     return ResourcePattern(value, matcher=compile_resource(value))
