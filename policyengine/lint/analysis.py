@@ -83,22 +83,34 @@ def kms_actions_of(doc, statement) -> frozenset[str]:
 
     Literal action names are looked up in the catalogue; patterns and NotAction go through the
     engine's matchers (:meth:`CompiledStatement.matches_action`)."""
-    cache = doc.cache.get("kms-actions")
+    return _actions(doc, statement).kms
+
+
+class _Actions:
+    """What a statement's Action / NotAction covers, kept per document and statement."""
+
+    __slots__ = ("kms", "everything", "covered")
+
+    def __init__(self, kms: frozenset[str]) -> None:
+        self.kms = kms
+        self.everything = len(kms) == len(all_kms_actions())
+        self.covered: dict[int, tuple] = {}  # id(list of actions) -> (the list, covered ones)
+
+
+def _actions(doc, statement) -> _Actions:
+    cache = doc.cache.get("actions")
     if cache is None:
-        cache = doc.cache["kms-actions"] = {}
+        cache = doc.cache["actions"] = {}
     node = statement.node
     found = cache.get(node.path)
     if found is None:
-        if node.action is None:
-            found = frozenset()
-        else:
-            names: set[str] = set()
+        names: set[str] = set()
+        if node.action is not None:
             for value in node.action.values:
                 names |= _kms_actions_matching(value)
             if node.action.negated:
                 names = set(all_kms_actions()) - names
-            found = frozenset(names)
-        cache[node.path] = found
+        found = cache[node.path] = _Actions(frozenset(names))
     return found
 
 
@@ -118,23 +130,20 @@ def _kms_actions_matching(value: str) -> frozenset[str]:
 def covered(doc, statement, actions) -> tuple[str, ...]:
     """The ``actions`` (KMS permissions) the statement's Action / NotAction covers (cached per
     statement and list of actions: rules ask with the same constant lists)."""
-    mine = kms_actions_of(doc, statement)
-    if not mine:
+    facts = _actions(doc, statement)
+    if not facts.kms:
         return ()
-    cache = doc.cache.get("covered")
-    if cache is None:
-        cache = doc.cache["covered"] = {}
-    index = (statement.node.path, id(actions))
-    found = cache.get(index)
+    found = facts.covered.get(id(actions))
     if found is None or found[0] is not actions:  # (kept alive with it: its id is not reused)
-        found = cache[index] = (actions, tuple(a for a in actions if a in mine))
+        mine = facts.kms
+        found = facts.covered[id(actions)] = (actions, tuple(a for a in actions if a in mine))
     return found[1]
 
 
 def covers_all_kms(doc, statement) -> bool:
     """Does the statement cover every KMS permission (``kms:*``, ``*``, ``kms:*`` patterns, a
     NotAction that leaves all of KMS in)?"""
-    return len(kms_actions_of(doc, statement)) == len(all_kms_actions())
+    return _actions(doc, statement).everything
 
 
 # -- probes -------------------------------------------------------------------------------------
@@ -190,6 +199,14 @@ def _lookup(keys: Mapping[str, Any]):
     return lambda name: single_value(keys.get(name.lower()))
 
 
+def _probe_lookup(probe: Probe):
+    """The policy-variable lookup of the probe's request (kept on the probe)."""
+    found = probe.__dict__.get("_lookup")
+    if found is None:
+        found = probe.__dict__["_lookup"] = _lookup(_context(probe))  # a cache on a frozen object
+    return found
+
+
 def clause_range(clause, probe: Probe) -> tuple[bool, bool]:
     """(can the clause hold, can it fail) for requests the probe's caller can make."""
     if clause.operator is None or clause.problem is not None:
@@ -224,7 +241,7 @@ def reach(statement, probe: Probe, action: str, resource: str, *,
     if not statement.effective or not statement.matches_action(action):
         return False, False
     can, must = _standing(statement, probe, resource_policy)
-    if not can or not statement.matches_resource(resource, _lookup(_context(probe))):
+    if not can or not statement.matches_resource(resource, _probe_lookup(probe)):
         return False, False
     return can, must
 
@@ -239,7 +256,9 @@ def _standing(statement, probe: Probe, resource_policy: bool) -> tuple[bool, boo
     """(can the statement's principal and conditions admit the probe's caller, must they). The
     same for every action and resource, so it is kept on the probe: rules probe one statement
     for many actions."""
-    ranges = probe.__dict__.setdefault("_standing", {})  # a cache on a frozen object
+    ranges = probe.__dict__.get("_standing")
+    if ranges is None:
+        ranges = probe.__dict__["_standing"] = {}  # a cache on a frozen object
     index = (id(statement), resource_policy)
     found = ranges.get(index)
     if found is None or found[0] is not statement:  # (kept alive with it: its id is not reused)
