@@ -53,9 +53,10 @@ limits the key to requests made through a service (S3, EBS, Secrets Manager),
 
 from __future__ import annotations
 
-from ...analysis import (ABSENT, Probe, admits, covered, covers_all_kms, entry_caller,
-                         insider_probe, is_external, named_allows, names_owner, owner_account,
-                         principal_entries, probe_resource, short_list, statement_allows)
+from ...analysis import (ABSENT, Probe, admits, anyone_could, covered, covers_all_kms,
+                         entry_caller, insider_probe, is_external, named_allows, names_owner,
+                         owner_account, principal_entries, probe_resource, short_list,
+                         statement_allows)
 from ...knowledge import USAGE_ACTIONS
 from ...model import Hit
 
@@ -90,6 +91,8 @@ def check(doc, ctx):
         unscoped = dict(_UNSCOPED)
         unscoped.update({c.key_lower: ABSENT for c in statement.clauses
                          if c.key_lower.startswith("kms:encryptioncontext:")})
+        if not anyone_could(statement, use[0], resource, unscoped):
+            continue  # its conditions ask for scoping whoever calls
         probes = []  # each entry's caller, calling with nothing narrowing the use
         for entry, caller in candidates:
             probe = insider_probe(caller, config)
