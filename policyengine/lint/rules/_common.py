@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from ..analysis import compiled_statements
 from ..model import Hit
+
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 # Every code of policyengine.language.validation, and the rule that reports it. A code that
 # depends on the policy type maps to a dict (type -> rule; "*" for the others).
@@ -86,9 +90,9 @@ def clauses(doc):
 
 def has_wildcard(value) -> bool:
     """``*`` or ``?`` outside policy variables (``${*}`` is a literal star)."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or ("*" not in value and "?" not in value):
         return False
-    import re
-
-    stripped = re.sub(r"\$\{[^}]*\}", "", value)
+    if "${" not in value:
+        return True
+    stripped = _VARIABLE.sub("", value)
     return "*" in stripped or "?" in stripped
