@@ -136,7 +136,7 @@ def covered(doc, statement, actions) -> tuple[str, ...]:
     found = facts.covered.get(id(actions))
     if found is None or found[0] is not actions:  # (kept alive with it: its id is not reused)
         mine = facts.kms
-        found = facts.covered[id(actions)] = (actions, tuple(a for a in actions if a in mine))
+        found = facts.covered[id(actions)] = (actions, tuple(filter(mine.__contains__, actions)))
     return found[1]
 
 

@@ -57,16 +57,25 @@ def check(doc, ctx):
         node = statement.node
         if node.action is None or node.action.negated:
             continue
-        for value in element_values(doc, node, "Action"):
-            found = isinstance(value.value, str) and _only_elsewhere(value.value, statement.allow)
-            if not found:
-                continue
-            named, where = found
+        flagged = _flagged(node.action.values, statement.allow)
+        if not flagged:
+            continue
+        entries = element_values(doc, node, "Action")
+        for index, (named, where) in flagged:
+            value = entries[index]
             what = value.value if named == (value.value,) else \
                 f"{value.value} ({short_list(named)})"
             yield Hit(f"{statement.label} lists {what}, which only {where} can authorise, so it "
                       "has no effect in a key policy; grant it in the principal's IAM policy "
                       "instead", value.json_path)
+
+
+@lru_cache(maxsize=1024)
+def _flagged(values: tuple[str, ...], allow: bool) -> tuple:
+    """(index, what :func:`_only_elsewhere` says) for each value it flags (Action lists repeat
+    between statements and policies)."""
+    return tuple((index, found) for index, value in enumerate(values)
+                 if (found := _only_elsewhere(value, allow)))
 
 
 @lru_cache(maxsize=1024)

@@ -41,6 +41,7 @@ and grant `s3:GetObject` in the bucket policy or the role's IAM policy.
 from __future__ import annotations
 
 import fnmatch
+from functools import lru_cache
 
 from ...analysis import actions_named, compiled_statements, element_values
 from ...model import Hit
@@ -53,13 +54,27 @@ def check(doc, ctx):
         node = statement.node
         if node.action is None or node.action.negated:
             continue
-        for value in element_values(doc, node, "Action"):
-            text = value.value
-            if not isinstance(text, str) or ":" not in text or actions_named(text):
-                continue
-            service = text.split(":", 1)[0]
-            if fnmatch.fnmatchcase("kms", service.lower()):
-                continue  # a KMS name that does not exist: POL006
-            yield Hit(f"{statement.label} lists {text}, an action of {service}, not of AWS KMS: "
-                      "it never applies to a KMS key; remove it and grant it in a policy of "
+        foreign = _foreign(node.action.values)
+        if not foreign:
+            continue
+        entries = element_values(doc, node, "Action")
+        for index, service in foreign:
+            value = entries[index]
+            yield Hit(f"{statement.label} lists {value.value}, an action of {service}, not of AWS "
+                      "KMS: it never applies to a KMS key; remove it and grant it in a policy of "
                       f"that service's resource or in an IAM policy", value.json_path)
+
+
+@lru_cache(maxsize=1024)
+def _foreign(values: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    """(index, service) of each value naming another service's action (Action lists repeat
+    between statements and policies)."""
+    found = []
+    for index, text in enumerate(values):
+        if ":" not in text or actions_named(text):
+            continue
+        service = text.split(":", 1)[0]
+        if fnmatch.fnmatchcase("kms", service.lower()):
+            continue  # a KMS name that does not exist: POL006
+        found.append((index, service))
+    return tuple(found)

@@ -52,13 +52,18 @@ ID = "POL006"
 
 def check(doc, ctx):
     for statement in doc.statements:
-        if statement.action is None or not any(
-                _problem(v) for v in statement.action.values if isinstance(v, str)):
+        if statement.action is None or not _any_problem(statement.action.values):
             continue
         for entry in element_values(doc, statement, "Action", "NotAction"):
             problem = _problem(entry.value) if isinstance(entry.value, str) else None
             if problem:
                 yield Hit(problem, entry.json_path)
+
+
+@lru_cache(maxsize=1024)
+def _any_problem(values: tuple[str, ...]) -> bool:
+    """(Action lists repeat between statements and policies.)"""
+    return any(_problem(value) for value in values)
 
 
 @lru_cache(maxsize=4096)

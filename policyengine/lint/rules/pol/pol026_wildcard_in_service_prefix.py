@@ -31,33 +31,18 @@ KMS and also Kinesis, Kendra and Keyspaces.
 
 from __future__ import annotations
 
-from ...analysis import element_values, source_text
+from functools import lru_cache
+
+from ...analysis import element_values
 from ...model import Hit
 
 ID = "POL026"
 
 
-def _mentioned(text: str) -> bool:
-    """Is there a string with a wildcard before its first colon, or in an ARN's service field?
-    (A quick look at the text, wildcard by wildcard, before walking the statements.)"""
-    for mark in "*?":
-        at = text.find(mark)
-        while at != -1:
-            start = text.rfind('"', 0, at) + 1
-            end = text.find('"', at)
-            if _suspect(text[start:end if end != -1 else len(text)]):
-                return True
-            at = text.find(mark, at + 1)
-    return False
-
-
 def check(doc, ctx):
-    if not _mentioned(source_text(doc)):
-        return
     for statement in doc.statements:
-        values = list(statement.action.values if statement.action else ()) + list(
-            statement.resource.values if statement.resource else ())
-        if not any(isinstance(v, str) and ("*" in v or "?" in v) and _suspect(v) for v in values):
+        if not (_any_suspect(statement.action.values if statement.action else ())
+                or _any_suspect(statement.resource.values if statement.resource else ())):
             continue
         for entry in element_values(doc, statement, "Action", "NotAction"):
             value = entry.value
@@ -74,6 +59,13 @@ def check(doc, ctx):
                 if len(fields) > 2 and ("*" in fields[2] or "?" in fields[2]):
                     yield Hit(f"{value!r} has a wildcard in the service field of the ARN; it "
                               "matches every service whose name fits", entry.json_path)
+
+
+@lru_cache(maxsize=1024)
+def _any_suspect(values: tuple[str, ...]) -> bool:
+    """Is there a wildcard in a service prefix or an ARN's service field? (Action and Resource
+    lists repeat between statements and policies.)"""
+    return any(("*" in v or "?" in v) and _suspect(v) for v in values)
 
 
 def _suspect(value: str) -> bool:
