@@ -104,14 +104,19 @@ def _actions(doc, statement) -> _Actions:
     node = statement.node
     found = cache.get(node.path)
     if found is None:
-        names: set[str] = set()
-        if node.action is not None:
-            for value in node.action.values:
-                names |= _kms_actions_matching(value)
-            if node.action.negated:
-                names = set(all_kms_actions()) - names
-        found = cache[node.path] = _Actions(frozenset(names))
+        action = node.action
+        found = cache[node.path] = _Actions(
+            _kms_actions_of_list(action.values, action.negated) if action else frozenset())
     return found
+
+
+@lru_cache(maxsize=1024)
+def _kms_actions_of_list(values: tuple[str, ...], negated: bool) -> frozenset[str]:
+    """The KMS permissions an Action (or NotAction) list covers (lists repeat)."""
+    names: set[str] = set()
+    for value in values:
+        names |= _kms_actions_matching(value)
+    return frozenset(set(all_kms_actions()) - names if negated else names)
 
 
 @lru_cache(maxsize=4096)

@@ -110,10 +110,7 @@ def check(doc, ctx):
         actions = covered(doc, statement, all_kms_actions())
         if not actions:
             continue
-        explicit = set()
-        if not node.action.negated:
-            explicit = {f"kms:{catalog.action(v).name}" for v in node.action.values
-                        if isinstance(v, str) and not has_wildcard(v) and catalog.action(v)}
+        explicit = frozenset() if node.action.negated else _named(node.action.values)
         for clause in statement.clauses:
             operator = clause.operator
             if operator is None or operator.is_null or not isinstance(clause.key, str):
@@ -131,6 +128,13 @@ def check(doc, ctx):
                 continue
             yield Hit(_message(statement, clause, affected, len(never) == len(actions)),
                       clause.path, severity="MEDIUM" if statement.allow else "HIGH")
+
+
+@lru_cache(maxsize=1024)
+def _named(values: tuple[str, ...]) -> frozenset[str]:
+    """The KMS permissions an Action list names without wildcards (lists repeat)."""
+    return frozenset(f"kms:{catalog.action(v).name}" for v in values
+                     if not has_wildcard(v) and catalog.action(v))
 
 
 def _message(statement, clause, affected, all_actions: bool) -> str:
