@@ -442,6 +442,24 @@ def test_single_violation_for_simple_cases():
         [("invalid-effect", "Statement/1/Effect")]
 
 
+@pytest.mark.parametrize("action, expected", [
+    (["kms:Decrypt", "Decrypt", ":Encrypt", "*"],
+     [("invalid-action", "Statement/0/Action/1"), ("invalid-action", "Statement/0/Action/2")]),
+    ("Decrypt", [("invalid-action", "Statement/0/Action")]),
+    ([], [("empty-element", "Statement/0/Action")]),
+    ([1], [("invalid-type", "Statement/0/Action/0"), ("empty-element", "Statement/0/Action")]),
+    ([1, "Decrypt"], [("invalid-type", "Statement/0/Action/0"),
+                      ("invalid-action", "Statement/0/Action/1")]),
+])
+def test_action_lists(action, expected):
+    """Action lists of strings are checked by list (cached: lists repeat); any other shape by
+    item, with the same violations."""
+    doc = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": action, "Resource": "*"}]}
+    for _ in range(2):  # (the second time from the cache)
+        assert [(v.code, v.json_path) for v in validate_policy(doc, "identity")] == expected
+
+
 # -- what is accepted where ---------------------------------------------------------------------
 
 

@@ -580,7 +580,7 @@ def _entry(kind: str, value: str, path: str, negated: bool) -> PrincipalEntry:
             return PrincipalEntry(kind, value, path, None, None, negated)
     if kind != "AWS" or value == "*":
         return PrincipalEntry(kind, value, path, None, None, negated)
-    if _ACCOUNT.fullmatch(value):
+    if not value.startswith("arn:") and _ACCOUNT.fullmatch(value):  # (most are ARNs)
         return PrincipalEntry(kind, value, path, value,
                               Caller("root", f"arn:aws:iam::{value}:root", value), negated)
     try:
