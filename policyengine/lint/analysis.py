@@ -219,14 +219,17 @@ def clause_range(clause, probe: Probe) -> tuple[bool, bool]:
     key = clause.key_lower
     if not probe.bound(key):
         return True, True
-    base = _context(probe)
-    candidates = [probe.value(key)]
+    value = probe.value(key)
+    candidates = [value]
     shaper = _SHAPERS.get(key) if probe.shapes else None
-    if shaper is not None and key not in probe.fixed and probe.value(key) is not ABSENT:
-        for value in clause.values:
-            shaped = shaper(value, probe)
+    if shaper is not None and key not in probe.fixed and value is not ABSENT:
+        for written in clause.values:
+            shaped = shaper(written, probe)
             if shaped is not None:
                 candidates.append(shaped)
+    # A clause without policy variables reads its own key only; one with variables reads the
+    # probe's whole request.
+    base = _context(probe) if clause.templates else {}
     results = set()
     for candidate in candidates:
         keys = dict(base)
@@ -234,7 +237,7 @@ def clause_range(clause, probe: Probe) -> tuple[bool, bool]:
             keys.pop(key, None)
         else:
             keys[key] = candidate
-        results.add(clause.decide(keys, _lookup(keys))[0])
+        results.add(clause.decide(keys, _lookup(keys) if clause.templates else None)[0])
         if len(results) == 2:
             break
     return True in results, False in results
