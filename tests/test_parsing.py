@@ -127,3 +127,20 @@ def test_fast_node_construction_matches_pydantic():
     assert every == NameList.model_construct(path="Statement/0/Action", negated=True,
                                              values=("kms:*",))
     assert every.model_fields_set == {"path", "negated", "values"}
+
+
+def test_compiled_policy_lists_the_statements_for_an_action():
+    from policyengine.language.compile import compile_value
+
+    compiled = compile_value({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Use", "Effect": "Allow", "Action": "kms:*", "Resource": "*"},
+        {"Sid": "NoDelete", "Effect": "Deny", "Action": "kms:Schedule*", "Resource": "*"},
+        {"Sid": "NoDecrypt", "Effect": "Deny", "NotAction": "kms:Encrypt", "Resource": "*"},
+        {"Sid": "Broken", "Effect": "Deny", "Action": "kms:*"},  # no Resource: never applies
+    ]})
+    sids = lambda statements: [s.sid for s in statements]  # noqa: E731
+    assert sids(compiled.statements_for("kms:ScheduleKeyDeletion")) == ["Use", "NoDelete",
+                                                                        "NoDecrypt"]
+    assert sids(compiled.denies_for("kms:ScheduleKeyDeletion")) == ["NoDelete", "NoDecrypt"]
+    assert sids(compiled.denies_for("kms:Encrypt")) == []
+    assert compiled.denies_for("kms:Encrypt") is compiled.denies_for("kms:Encrypt")  # cached

@@ -92,6 +92,7 @@ class CompiledPolicy:
     policy: Policy
     statements: tuple[CompiledStatement, ...]
     _by_action: dict = field(default_factory=dict, repr=False)
+    _denies_by_action: dict = field(default_factory=dict, repr=False)
 
     @property
     def has_problems(self) -> bool:
@@ -104,6 +105,15 @@ class CompiledPolicy:
             found = tuple(s for s in self.statements if s.effective and s.matches_action(action))
             if len(self._by_action) < 4096:
                 self._by_action[action] = found
+        return found
+
+    def denies_for(self, action: str) -> tuple[CompiledStatement, ...]:
+        """The effective Deny statements whose Action / NotAction covers ``action`` (cached)."""
+        found = self._denies_by_action.get(action)
+        if found is None:
+            found = tuple(s for s in self.statements_for(action) if not s.allow)
+            if len(self._denies_by_action) < 4096:
+                self._denies_by_action[action] = found
         return found
 
 

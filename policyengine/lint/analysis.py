@@ -301,9 +301,8 @@ def statement_allows(compiled, statement, probe: Probe, action: str, resource: s
     can, _ = reach(statement, probe, action, resource, resource_policy=resource_policy)
     if not can:
         return False
-    for other in compiled.statements_for(action):
-        if not other.allow and reach(other, probe, action, resource,
-                                     resource_policy=resource_policy)[1]:
+    for deny in compiled.denies_for(action):
+        if reach(deny, probe, action, resource, resource_policy=resource_policy)[1]:
             return False
     return True
 
