@@ -127,6 +127,10 @@ def test_fast_node_construction_matches_pydantic():
     assert every == NameList.model_construct(path="Statement/0/Action", negated=True,
                                              values=("kms:*",))
     assert every.model_fields_set == {"path", "negated", "values"}
+    # ... a set the class's nodes share: a copy with more fields does not change it
+    every.model_copy(update={"other": 1})
+    assert NameList.build(path="x", negated=False, values=()).model_fields_set == {
+        "path", "negated", "values"}
 
 
 def test_compiled_policy_lists_the_statements_for_an_action():

@@ -27,13 +27,18 @@ class Node(BaseModel):
         ``model_construct`` sets (a test compares the two).
         """
         node = cls.__new__(cls)
-        # the builders usually give every field: then the keyword dict itself is the state
-        count = _COUNTS.get(cls)
-        if count is None:
-            count = _COUNTS[cls] = len(cls.model_fields)
-        _set_dict(node, "__dict__", values if len(values) == count
-                  else {**_defaults(cls), **values})
-        _set_fields(node, set(values))
+        # the builders usually give every field: then the keyword dict itself is the state, and
+        # the set of fields given is the class's one set of all its fields (nothing changes the
+        # set of a frozen model in place: pydantic copies it when it copies a model)
+        every = _EVERY.get(cls)
+        if every is None:
+            every = _EVERY[cls] = set(cls.model_fields)
+        if len(values) == len(every):
+            _set_dict(node, "__dict__", values)
+            _set_fields(node, every)
+        else:
+            _set_dict(node, "__dict__", {**_defaults(cls), **values})
+            _set_fields(node, set(values))
         _set_extra(node, None)
         _set_private(node, None)
         return node
@@ -45,7 +50,7 @@ _set_fields = BaseModel.__pydantic_fields_set__.__set__
 _set_extra = BaseModel.__pydantic_extra__.__set__
 _set_private = BaseModel.__pydantic_private__.__set__
 _DEFAULTS: dict[type, dict[str, Any]] = {}
-_COUNTS: dict[type, int] = {}  # fields of each model
+_EVERY: dict[type, set[str]] = {}  # the fields of each model
 
 
 def _defaults(cls: type) -> dict[str, Any]:

@@ -171,7 +171,8 @@ class CompiledPrincipal:
 
 
 def compile_principal(element: PrincipalElement) -> CompiledPrincipal:
-    accounts, users, roles, sessions, federated, services = {}, {}, {}, {}, {}, {}
+    buckets = {"accounts": {}, "users": {}, "roles": {}, "sessions": {}, "federated": {}}
+    services = {}
     aws_wildcard = False
     listed = set()
     for kind, values in element.entries:
@@ -184,24 +185,33 @@ def compile_principal(element: PrincipalElement) -> CompiledPrincipal:
             if value == "*":
                 aws_wildcard = True
                 continue
-            if _ACCOUNT.fullmatch(value):
-                accounts[value] = value
-                listed.add(f"arn:aws:iam::{value}:root")
-                continue
-            found = _IAM.fullmatch(value) or _STS.fullmatch(value)
-            if not found:
+            found = _aws_principal(value)
+            if found is None:
                 continue  # unique IDs of deleted principals, partial wildcards: nobody
-            _, account, rest = found.groups()
-            listed.add(value)
-            if rest == "root":
-                accounts[account] = value
-            elif rest.startswith("user/"):
-                users[value] = value
-            elif rest.startswith("role/"):
-                roles[value] = value
-            elif rest.startswith("assumed-role/"):
-                sessions[value] = value
-            else:
-                federated[value] = value
-    return CompiledPrincipal(element.negated, element.wildcard, accounts, users, roles,
-                             sessions, federated, services, aws_wildcard, frozenset(listed))
+            bucket, key, identity = found
+            buckets[bucket][key] = value
+            listed.add(identity)
+    return CompiledPrincipal(element.negated, element.wildcard, buckets["accounts"],
+                             buckets["users"], buckets["roles"], buckets["sessions"],
+                             buckets["federated"], services, aws_wildcard, frozenset(listed))
+
+
+@lru_cache(maxsize=4096)  # policies name the same principals often
+def _aws_principal(value: str) -> tuple[str, str, str] | None:
+    """(which kind of principal, its key there, the identity it names) for an ``AWS`` value."""
+    if not value.startswith("arn:"):
+        return ("accounts", value, f"arn:aws:iam::{value}:root") if _ACCOUNT.fullmatch(value) \
+            else None
+    found = _IAM.fullmatch(value) or _STS.fullmatch(value)
+    if not found:
+        return None
+    _, account, rest = found.groups()
+    if rest == "root":
+        return "accounts", account, value
+    if rest.startswith("user/"):
+        return "users", value, value
+    if rest.startswith("role/"):
+        return "roles", value, value
+    if rest.startswith("assumed-role/"):
+        return "sessions", value, value
+    return "federated", value, value
