@@ -46,7 +46,7 @@ __all__ = [
     "principal_entries", "element_values", "key_actions", "all_kms_actions", "covers_all_kms",
     "covered", "administrators", "public_statements", "Exposure", "probe_resource",
     "is_wildcard_principal", "ABSENT", "admits", "named_allows", "compiled_statements",
-    "allows_of",
+    "allows_of", "delegates",
 ]
 
 ABSENT = object()  # in Probe.known: the caller cannot make this key present
@@ -737,6 +737,17 @@ def entry_caller(entry: PrincipalEntry, owner: str | None) -> Caller | None:
     if entry.wildcard:
         return caller_from_arn(f"arn:aws:iam::{owner or '111111111111'}:role/AnyRoleOfTheAccount")
     return entry.caller
+
+
+def delegates(doc, config, statement, owner: str | None) -> list[tuple[PrincipalEntry, Caller]]:
+    """The principals a statement names that are neither the owner's root nor key
+    administrators (a wildcard counts, whatever the administrators), nor services nor
+    NotPrincipal entries, each with the caller it stands for: whom rules on delegated key
+    management (CreateGrant) probe."""
+    return [(entry, caller) for entry in principal_entries(doc, statement.node)
+            if not (entry.negated or entry.kind == "Service" or names_owner(entry, owner)
+                    or (not entry.wildcard and is_administrator(doc, config, entry)))
+            and (caller := entry_caller(entry, owner)) is not None]
 
 
 def is_administrator(doc, config, entry: PrincipalEntry) -> bool:

@@ -45,9 +45,9 @@ with `"kms:GrantIsForAWSResource": "true"`, so that grants are created by integr
 
 from __future__ import annotations
 
-from ...analysis import (ABSENT, anyone_could, covered, covers_all_kms, entry_caller, insider_probe,
-                         is_administrator, named_allows, names_owner, owner_account,
-                         principal_entries, probe_resource, statement_allows)
+from ...analysis import (ABSENT, anyone_could, covered, covers_all_kms, delegates,
+                         insider_probe, named_allows, owner_account, probe_resource,
+                         statement_allows)
 from ...model import Hit
 
 ID = "KP013"
@@ -66,17 +66,13 @@ def check(doc, ctx):
             continue
         if covers_all_kms(doc, statement):
             continue  # kms:* to a principal: KP006
+        callers = delegates(doc, config, statement, owner)
+        if not callers:
+            continue
         resource = probe_resource(doc, statement, ctx.config)
         if not anyone_could(statement, ACTION, resource, _DIRECT):
             continue
-        for entry in principal_entries(doc, statement.node):
-            if entry.negated or entry.kind == "Service" or names_owner(entry, owner):
-                continue
-            if not entry.wildcard and is_administrator(doc, config, entry):
-                continue
-            caller = entry_caller(entry, owner)
-            if caller is None:
-                continue
+        for entry, caller in callers:
             probe = insider_probe(caller, config).fix(_DIRECT)
             if not statement_allows(compiled, statement, probe, ACTION, resource):
                 continue

@@ -47,9 +47,9 @@ needs, written as `ForAllValues:StringEquals` together with a `Null` guard.
 
 from __future__ import annotations
 
-from ...analysis import (ABSENT, anyone_could, covered, covers_all_kms, entry_caller, insider_probe,
-                         is_administrator, named_allows, names_owner, owner_account,
-                         principal_entries, probe_resource, statement_allows)
+from ...analysis import (ABSENT, anyone_could, covered, covers_all_kms, delegates,
+                         insider_probe, named_allows, owner_account, probe_resource,
+                         statement_allows)
 from ...knowledge import ALL_GRANT_OPERATIONS
 from ...model import Hit
 
@@ -69,10 +69,7 @@ def check(doc, ctx):
     for statement in named_allows(doc, config):
         if not covered(doc, statement, (ACTION,)) or covers_all_kms(doc, statement):
             continue
-        callers = [(entry, caller) for entry in principal_entries(doc, statement.node)
-                   if not (entry.negated or entry.kind == "Service" or names_owner(entry, owner)
-                           or (not entry.wildcard and is_administrator(doc, config, entry)))
-                   and (caller := entry_caller(entry, owner)) is not None]
+        callers = delegates(doc, config, statement, owner)
         if not callers:
             continue
         resource = probe_resource(doc, statement, config)

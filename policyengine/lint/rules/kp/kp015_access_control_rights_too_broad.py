@@ -77,6 +77,11 @@ def check(doc, ctx):
         watched = covered(doc, statement, _WATCHED)
         if not watched:
             continue
+        entries = [e for e in principal_entries(doc, statement.node)
+                   if not (e.negated or e.wildcard or e.caller is None or e.kind == "Service"
+                           or names_owner(e, owner) or is_administrator(doc, config, e))]
+        if not entries:
+            continue  # only administrators (and the owner) hold these rights here
         resource = probe_resource(doc, statement, ctx.config)
         worst = _worst_grant(grantee)
         if "kms:CreateGrant" in watched and not anyone_could(statement, "kms:CreateGrant",
@@ -85,12 +90,7 @@ def check(doc, ctx):
         if not (set(watched) & {"kms:PutKeyPolicy", "kms:CreateGrant"}) and not (
                 abac or aliases):
             continue
-        for entry in principal_entries(doc, statement.node):
-            if entry.negated or entry.wildcard or entry.caller is None \
-                    or entry.kind == "Service":
-                continue
-            if names_owner(entry, owner) or is_administrator(doc, config, entry):
-                continue
+        for entry in entries:
             probe = insider_probe(entry.caller, config)
             local = owner is None or entry.account == owner
             rights = []
