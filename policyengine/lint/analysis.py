@@ -46,7 +46,7 @@ __all__ = [
     "principal_entries", "element_values", "key_actions", "all_kms_actions", "covers_all_kms",
     "covered", "administrators", "public_statements", "Exposure", "probe_resource",
     "is_wildcard_principal", "ABSENT", "admits", "named_allows", "compiled_statements",
-    "allows_of", "delegates",
+    "allows_of", "delegates", "arn_blind",
 ]
 
 ABSENT = object()  # in Probe.known: the caller cannot make this key present
@@ -282,6 +282,22 @@ def _standing(statement, probe: Probe, resource_policy: bool) -> tuple[bool, boo
                 break
         found = ranges[index] = (statement, can, must)
     return found[1], found[2]
+
+
+def arn_blind(doc) -> bool:
+    """Does the policy judge two callers of one account alike, apart from whom its statements'
+    principals name? It does unless a condition tests ``aws:PrincipalArn`` or a condition or
+    Resource holds a policy variable (which can read it): the caller's ARN is the one value the
+    probes of two such callers differ in. (Rules probing each of many named roles use it to
+    probe one of each kind.)"""
+    found = doc.cache.get("arn-blind")
+    if found is None:
+        statements = compiled_statements(doc)
+        found = doc.cache["arn-blind"] = not any(
+            clause.templates or clause.key_lower == "aws:principalarn"
+            for statement in statements for clause in statement.clauses) and not any(
+            pattern.template for statement in statements for pattern in statement.resources)
+    return found
 
 
 def anyone_could(statement, action: str, resource: str, fixed: Mapping[str, Any]) -> bool:

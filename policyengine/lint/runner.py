@@ -426,7 +426,7 @@ class Linter:
             if position is not None:
                 finding.line, finding.column = position.line, position.column
                 finding.end_line, finding.end_column = position.end_line, position.end_column
-        selected = {info.id for info in self.rules}
+        selected = {info.id for info in self.rules} if suppressions else set()
         for suppression in suppressions:
             if suppression.files == 0 or suppression.rule.id not in selected:
                 continue  # about files or rules this run did not look at

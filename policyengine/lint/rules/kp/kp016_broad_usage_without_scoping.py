@@ -53,10 +53,10 @@ limits the key to requests made through a service (S3, EBS, Secrets Manager),
 
 from __future__ import annotations
 
-from ...analysis import (ABSENT, Probe, admits, anyone_could, covered, covers_all_kms,
-                         entry_caller, insider_probe, is_external, named_allows, names_owner,
-                         owner_account, principal_entries, probe_resource, short_list,
-                         statement_allows)
+from ...analysis import (ABSENT, Probe, admits, anyone_could, arn_blind, covered,
+                         covers_all_kms, entry_caller, insider_probe, is_external, named_allows,
+                         names_owner, owner_account, principal_entries, probe_resource,
+                         short_list, statement_allows)
 from ...knowledge import USAGE_ACTIONS
 from ...model import Hit
 
@@ -93,22 +93,30 @@ def check(doc, ctx):
                          if c.key_lower.startswith("kms:encryptioncontext:")})
         if not anyone_could(statement, use[0], resource, unscoped):
             continue  # its conditions ask for scoping whoever calls
-        probes = []  # each entry's caller, calling with nothing narrowing the use
+        # Callers of one account and kind that the same Deny statements name get the same
+        # answers when the policy is blind to their ARNs: one probe answers for them all.
+        blind = arn_blind(doc)
+        denies = [s for s in compiled.statements if not s.allow and s.principal is not None]
+        reached, allowed, verdicts = [], set(), {}
         for entry, caller in candidates:
-            probe = insider_probe(caller, config)
-            if entry.wildcard:  # a role of the account, named as the conditions ask
-                probe = Probe(probe.caller, probe.known, probe.label, shapes=True)
-            probes.append(probe.fix(unscoped))
-
-        def allowed(probe, action):
-            return statement_allows(compiled, statement, probe, action, resource)
-
-        reached = [(entry, probe) for (entry, _), probe in zip(candidates, probes)
-                   if admits(statement, probe) and any(allowed(probe, a) for a in use)]
-        who = _broad([entry for entry, _ in reached], owner)
+            twin = (caller.account, caller.kind, tuple(
+                deny.principal.match(caller) is not None for deny in denies)) \
+                if blind and not entry.wildcard else id(entry)
+            found = verdicts.get(twin)
+            if found is None:
+                probe = insider_probe(caller, config)
+                if entry.wildcard:  # a role of the account, named as the conditions ask
+                    probe = Probe(probe.caller, probe.known, probe.label, shapes=True)
+                probe = probe.fix(unscoped)  # calling with nothing narrowing the use
+                found = verdicts[twin] = {a for a in use if statement_allows(
+                    compiled, statement, probe, a, resource)} if admits(statement, probe) else ()
+            if found:
+                reached.append(entry)
+                allowed |= found
+        who = _broad(reached, owner)
         if who is None:
             continue
-        actions = [a for a in use if any(allowed(probe, a) for _, probe in reached)]
+        actions = [a for a in use if a in allowed]
         yield Hit(f"{statement.label} lets {who} use the key ({short_list(actions)}) with "
                   "nothing narrowing it; add kms:ViaService, a kms:EncryptionContext condition, "
                   "kms:CallerAccount or aws:PrincipalOrgID", node.principal.path)
