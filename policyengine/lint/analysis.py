@@ -759,11 +759,17 @@ def delegates(doc, config, statement, owner: str | None) -> list[tuple[Principal
     """The principals a statement names that are neither the owner's root nor key
     administrators (a wildcard counts, whatever the administrators), nor services nor
     NotPrincipal entries, each with the caller it stands for: whom rules on delegated key
-    management (CreateGrant) probe."""
-    return [(entry, caller) for entry in principal_entries(doc, statement.node)
+    management (CreateGrant) probe. (Cached: several rules ask.)"""
+    cache = doc.cache.setdefault("delegates", {})
+    index = (statement.path, owner, id(config))
+    found = cache.get(index)
+    if found is None:
+        found = cache[index] = [
+            (entry, caller) for entry in principal_entries(doc, statement.node)
             if not (entry.negated or entry.kind == "Service" or names_owner(entry, owner)
                     or (not entry.wildcard and is_administrator(doc, config, entry)))
             and (caller := entry_caller(entry, owner)) is not None]
+    return found
 
 
 def is_administrator(doc, config, entry: PrincipalEntry) -> bool:
