@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterator
 from ..errors import json_kind
 
@@ -145,6 +146,30 @@ def _join(*parts: Any) -> str:
     if len(parts) == 2 and parts[0] != "" and parts[1] != "":  # the common case, fast
         return f"{parts[0]}/{parts[1]}"
     return "/".join([str(part) for part in parts if part != ""])
+
+
+@lru_cache(maxsize=4096)  # (policies name the same principals often)
+def _principal_problem(kind: str, value: str, key_policy: bool) -> tuple[str, str] | None:
+    """(code, message) when one principal value is refused, else None."""
+    if kind == "AWS" and _GROUP_ARN.match(value):
+        # IAM reference_policies_elements_principal: "You cannot identify a user group as a
+        # principal in a policy"; semantics §1.3 [S].
+        return "group-principal", f"{value!r} is an IAM group; groups are never valid principals"
+    if not key_policy:
+        return None
+    if value != "*" and ("*" in value or "?" in value):
+        # IAM: "You cannot use a wildcard to match part of a principal name or ARN." Whether AWS
+        # refuses or merely never matches is not stated; KMS validates every principal (they
+        # "must exist and be visible to KMS"), so a key policy with one is refused.
+        return ("partial-wildcard-principal", f"{value!r} uses a wildcard inside a principal; "
+                'only the whole value "*" is a wildcard')
+    if kind == "AWS" and value != "*" and not (
+            _ACCOUNT_ID.fullmatch(value) or value.startswith("arn:")
+            or _UNIQUE_ID.fullmatch(value)):
+        # KMS: "The principals in the key policy must exist and be visible to KMS"; a value that
+        # is neither an account ID nor an ARN (nor an IAM unique ID) names nobody.
+        return "invalid-principal", f"{value!r} is neither an account ID nor an ARN"
+    return None
 
 
 # -- the checker ----------------------------------------------------------------------------------
@@ -403,28 +428,9 @@ class _Checker:
 
     def principal_entry(self, kind: str, value: str, path: str, index: int | None) -> None:
         """One principal; ``index`` is its place in a list at ``path`` (None: not a list)."""
-        if kind == "AWS" and _GROUP_ARN.match(value):
-            # IAM reference_policies_elements_principal: "You cannot identify a user group as a
-            # principal in a policy"; semantics §1.3 [S].
-            self.add("group-principal", f"{value!r} is an IAM group; groups are never valid "
-                     "principals", _item(path, index))
-            return
-        if self.type != "key":
-            return
-        if value != "*" and ("*" in value or "?" in value):
-            # IAM: "You cannot use a wildcard to match part of a principal name or ARN." Whether
-            # AWS refuses or merely never matches is not stated; KMS validates every principal
-            # (they "must exist and be visible to KMS"), so a key policy with one is refused.
-            self.add("partial-wildcard-principal", f"{value!r} uses a wildcard inside a "
-                     'principal; only the whole value "*" is a wildcard', _item(path, index))
-            return
-        if kind == "AWS" and value != "*" and not (
-                _ACCOUNT_ID.fullmatch(value) or value.startswith("arn:")
-                or _UNIQUE_ID.fullmatch(value)):
-            # KMS: "The principals in the key policy must exist and be visible to KMS"; a value
-            # that is neither an account ID nor an ARN (nor an IAM unique ID) names nobody.
-            self.add("invalid-principal", f"{value!r} is neither an account ID nor an ARN",
-                     _item(path, index))
+        problem = _principal_problem(kind, value, self.type == "key")
+        if problem is not None:
+            self.add(*problem, _item(path, index))
 
     # -- action and resource ----------------------------------------------------------------------
 
