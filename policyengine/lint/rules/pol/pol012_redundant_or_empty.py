@@ -40,6 +40,7 @@ duplicates eat into it.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from ...analysis import source_text
 from ...model import Hit
@@ -121,12 +122,10 @@ def _duplicates(raw: dict, path: str):
             continue
         fold = element in ("Action", "NotAction")
         try:
-            keys = {v.lower() for v in values} if fold else set(values)
-        except (AttributeError, TypeError):
-            keys = None
-        if keys is not None and len(keys) == len(values) and not (
-                fold and keys.intersection(_SERVICE_WIDE)):
-            continue  # the common case: nothing repeated, nothing covered
+            if _plain(tuple(values), fold):
+                continue  # the common case: nothing repeated, nothing covered
+        except TypeError:  # an unhashable item (a list or object): look one by one
+            pass
         seen: set = set()
         wide = fold and any(isinstance(v, str) and v.lower() in _SERVICE_WIDE for v in values)
         everything = fold and "*" in values
@@ -156,6 +155,17 @@ def _duplicates(raw: dict, path: str):
                     yield Hit(f"{item!r} is listed twice in {element} {kind}",
                               f"{path}/{element}/{kind}/{index}")
                 seen.add(item)
+
+
+@lru_cache(maxsize=1024)
+def _plain(values: tuple, fold: bool) -> bool:
+    """Nothing listed twice, nothing covered by "*" or "kms:*" (lists repeat between statements
+    and policies)."""
+    try:
+        keys = {v.lower() for v in values} if fold else set(values)
+    except AttributeError:  # a value that is not a string
+        return False
+    return len(keys) == len(values) and not (fold and keys.intersection(_SERVICE_WIDE))
 
 
 def _distinct(items: list) -> bool:

@@ -43,6 +43,7 @@ nothing while looking as if it grants or denies.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...analysis import principal_entries
 from ...model import Hit
@@ -74,10 +75,9 @@ def check(doc, ctx):
                 yield Hit(problem, entry.json_path)
 
 
-def _plain_ok(kind: str, value) -> bool:
+@lru_cache(maxsize=4096)  # (policies name the same principals often)
+def _plain_ok(kind: str, value: str) -> bool:
     """A quick test that a principal value is fine (most are)."""
-    if not isinstance(value, str):
-        return False
     if kind == "AWS":
         return value == "*" or bool(_ACCOUNT.fullmatch(value) or _IAM.fullmatch(value)
                                     or _STS.fullmatch(value))
