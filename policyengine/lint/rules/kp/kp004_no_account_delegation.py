@@ -73,20 +73,12 @@ def check(doc, ctx):
     owner = owner_account(doc, config)
     if owner is None:
         return  # no account named at all: KP005 says nobody can manage the key
-    key = probe_resource(doc, None, config)
-    probes = [insider_probe(Caller("root", f"arn:aws:iam::{owner}:root", owner), config)]
+    root = insider_probe(Caller("root", f"arn:aws:iam::{owner}:root", owner), config)
+    if _delegated(doc, config, owner, root):
+        return
     role = insider_probe(entry_caller(PrincipalEntry("*", "*", ""), owner), config)
-    probes.append(Probe(role.caller, role.known, role.label, shapes=True))
-    for statement in iter_allow_statements(doc):
-        if not any(names_owner(e, owner) and not e.negated
-                   for e in principal_entries(doc, statement.node)):
-            continue
-        resource = probe_resource(doc, statement, config)  # a key ARN it names may be this key
-        if not KEY_ARN.fullmatch(resource):
-            resource = key  # an alias or another service's ARN is never the key
-        if any(statement_allows(compiled, statement, probe, action, resource)
-               for action in covered(doc, statement, key_actions()) for probe in probes):
-            return
+    if _delegated(doc, config, owner, Probe(role.caller, role.known, role.label, shapes=True)):
+        return
     managers = key_managers(doc, config, owner)
     configured = set(getattr(config, "break_glass_principals", ()) or ())
     glass = [m for m in managers if m in configured or _BREAK_GLASS.search(m.rsplit("/", 1)[-1])]
@@ -103,3 +95,21 @@ def check(doc, ctx):
     yield Hit(f"{head} and recovery depends on {who}; add the account-principal statement "
               f'("Principal": {{"AWS": "arn:aws:iam::{owner}:root"}}) or name an '
               "administrator and a break-glass principal", "Statement")
+
+
+def _delegated(doc, config, owner: str, probe) -> bool:
+    """Does a statement naming the owner's account allow the probe's caller (the account's
+    root user, or a role of the account) a key permission?"""
+    compiled = doc.compiled
+    key = probe_resource(doc, None, config)
+    for statement in iter_allow_statements(doc):
+        if not any(names_owner(e, owner) and not e.negated
+                   for e in principal_entries(doc, statement.node)):
+            continue
+        resource = probe_resource(doc, statement, config)  # a key ARN it names may be this key
+        if not KEY_ARN.fullmatch(resource):
+            resource = key  # an alias or another service's ARN is never the key
+        if any(statement_allows(compiled, statement, probe, action, resource)
+               for action in covered(doc, statement, key_actions())):
+            return True
+    return False
