@@ -220,9 +220,13 @@ def clause_range(clause, probe: Probe) -> tuple[bool, bool]:
     if not probe.bound(key):
         return True, True
     value = probe.value(key)
+    shaper = _SHAPERS.get(key) if probe.shapes and key not in probe.fixed \
+        and value is not ABSENT else None
+    if shaper is None and not clause.templates:  # the usual case: one value, read alone
+        held = clause.decide({} if value is ABSENT else {key: value})[0]
+        return held, not held
     candidates = [value]
-    shaper = _SHAPERS.get(key) if probe.shapes else None
-    if shaper is not None and key not in probe.fixed and value is not ABSENT:
+    if shaper is not None:
         for written in clause.values:
             shaped = shaper(written, probe)
             if shaped is not None:
