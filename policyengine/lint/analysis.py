@@ -871,12 +871,16 @@ def iter_allow_statements(doc) -> Iterator:
             yield statement
 
 
-def named_allows(doc, config) -> list:
+def named_allows(doc, config) -> tuple:
     """The Allow statements that name principals, apart from those open to other accounts
     through a wildcard principal (KP001 and KP002 report those): the statements whose principals
-    rules probe one by one."""
-    public = public_statements(doc, config)
-    return [s for s in iter_allow_statements(doc) if s.path not in public]
+    rules probe one by one. (Cached, like :func:`public_statements`.)"""
+    found = doc.cache.get("named")
+    if found is None:
+        public = public_statements(doc, config)
+        found = doc.cache["named"] = tuple(
+            s for s in iter_allow_statements(doc) if s.path not in public)
+    return found
 
 
 def short_list(items, limit: int = 4) -> str:
