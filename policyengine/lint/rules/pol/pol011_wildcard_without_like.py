@@ -37,6 +37,7 @@ Deny applies to every request, which locks out exactly the callers it meant to l
 
 from __future__ import annotations
 
+from ....language.conditions.registry import resolve_operator
 from ...model import Hit
 from .._common import condition_entries, has_wildcard
 
@@ -44,8 +45,6 @@ ID = "POL011"
 
 
 def check(doc, ctx):
-    from ....language.conditions.registry import resolve_operator
-
     for statement, entry in condition_entries(doc):
         operator = resolve_operator(entry.operator)
         if operator is None or operator.comparison.family.name != "String":

@@ -42,6 +42,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+from ....language.conditions.registry import resolve_operator
 from ...analysis import source_text
 from ...model import Hit
 from .._common import condition_entries
@@ -74,8 +75,6 @@ def check(doc, ctx):
                 continue
         seen_quick.setdefault(quick, []).append(
             (raw, path.replace("Statement/", "statement #") if "/" in path else "the statement"))
-    from ....language.conditions.registry import resolve_operator
-
     for statement, entry in condition_entries(doc):
         operator = resolve_operator(entry.operator)
         if operator is not None and operator.comparison.name == "StringLike" and \

@@ -47,6 +47,7 @@ guarded that way applies to nothing.
 from __future__ import annotations
 
 from ....kms import catalog
+from ....language.conditions.registry import resolve_operator
 from ...model import Hit
 from .._common import condition_entries, rule_for_violation, refused
 
@@ -54,8 +55,6 @@ ID = "POL013"
 
 
 def check(doc, ctx):
-    from ....language.conditions.registry import resolve_operator
-
     reported = {}
     for violation in doc.violations:
         if rule_for_violation(violation, doc.policy_type) == ID:

@@ -41,14 +41,13 @@ requests with no encryption context at all, which is usually what it was written
 from __future__ import annotations
 
 from ....kms import catalog
+from ....language.conditions.registry import resolve_operator
 from ...model import Hit
 
 ID = "POL014"
 
 
 def check(doc, ctx):
-    from ....language.conditions.registry import resolve_operator
-
     for statement in doc.statements:
         if statement.effect != "Allow" or not statement.condition:
             continue

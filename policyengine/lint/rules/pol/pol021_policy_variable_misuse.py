@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 
 from ....kms import catalog
+from ....language.conditions.registry import resolve_operator
 from ...analysis import element_values, principal_entries, source_text
 from ...model import Hit
 from .._common import condition_entries, violation_hits
@@ -62,8 +63,6 @@ def _names(text) -> list[str]:
 
 
 def check(doc, ctx):
-    from ....language.conditions.registry import resolve_operator
-
     reported = set()
     for hit in violation_hits(doc, ID):
         reported.add(hit.json_path)
