@@ -205,11 +205,9 @@ def _lookup(keys: Mapping[str, Any]):
 
 
 def _probe_lookup(probe: Probe):
-    """The policy-variable lookup of the probe's request (kept on the probe)."""
-    found = probe.__dict__.get("_lookup")
-    if found is None:
-        found = probe.__dict__["_lookup"] = _lookup(_context(probe))  # a cache on a frozen object
-    return found
+    """The policy-variable lookup of the probe's request, which it makes on the first variable
+    looked up (most resources have none)."""
+    return lambda name: single_value(_context(probe).get(name.lower()))
 
 
 def clause_range(clause, probe: Probe) -> tuple[bool, bool]:
