@@ -49,6 +49,8 @@ from .._common import condition_entries
 
 ID = "POL012"
 _SERVICE_WIDE = ("*", "kms:*")
+_LISTS = ("Action", "NotAction", "Resource", "NotResource")
+_FOLDED = ("Action", "NotAction")  # compared without regard to case
 
 
 def check(doc, ctx):
@@ -64,7 +66,8 @@ def check(doc, ctx):
             continue
         if empties:
             yield from _empty(doc, raw, path)
-        yield from _duplicates(raw, path)
+        if _may_repeat(raw):
+            yield from _duplicates(raw, path)
         quick = (raw.get("Effect"), repr(raw.get("Action")), len(raw) - ("Sid" in raw))
         if quick in seen_quick:
             body = _body(raw)
@@ -114,17 +117,31 @@ def _empty(doc, raw: dict, path: str):
                                   "never be met as written", f"{where}/{key}")
 
 
+def _may_repeat(raw: dict) -> bool:
+    """Could a list of the statement hold a value twice, or one that "*" or "kms:*" covers?
+    (Most hold neither: this answers without walking them.)"""
+    for element in _LISTS:
+        values = raw.get(element)
+        if isinstance(values, list) and len(values) > 1:
+            try:
+                if not _plain(tuple(values), element in _FOLDED):
+                    return True
+            except TypeError:  # an unhashable item (a list or object)
+                return True
+    for element in ("Principal", "NotPrincipal"):
+        value = raw.get(element)
+        if isinstance(value, dict) and not all(
+                _distinct(items) for items in value.values() if isinstance(items, list)):
+            return True
+    return False
+
+
 def _duplicates(raw: dict, path: str):
-    for element in ("Action", "NotAction", "Resource", "NotResource"):
+    for element in _LISTS:
         values = raw.get(element)
         if not isinstance(values, list) or len(values) < 2:
             continue
-        fold = element in ("Action", "NotAction")
-        try:
-            if _plain(tuple(values), fold):
-                continue  # the common case: nothing repeated, nothing covered
-        except TypeError:  # an unhashable item (a list or object): look one by one
-            pass
+        fold = element in _FOLDED
         seen: set = set()
         wide = fold and any(isinstance(v, str) and v.lower() in _SERVICE_WIDE for v in values)
         everything = fold and "*" in values
@@ -146,7 +163,7 @@ def _duplicates(raw: dict, path: str):
         if not isinstance(value, dict):
             continue
         for kind, items in value.items():
-            if not isinstance(items, list) or _distinct(items):
+            if not isinstance(items, list):
                 continue
             seen = set()
             for index, item in enumerate(items):
