@@ -78,15 +78,15 @@ def check(doc, ctx):
         node = statement.node
         if node.principal.negated or covers_all_kms(doc, statement):
             continue
+        use = covered(doc, statement, _USAGE)
+        if not use:
+            continue
         candidates = [(entry, caller) for entry in principal_entries(doc, node)
                       if not entry.negated and not names_owner(entry, owner)
                       and (caller := entry_caller(entry, owner)) is not None
                       and not caller.is_service]
         if _broad([entry for entry, _ in candidates], owner) is None:
             continue  # too few principals to be broad even if every one is reached
-        use = covered(doc, statement, _USAGE)
-        if not use:
-            continue
         resource = probe_resource(doc, statement, config)
         unscoped = dict(_UNSCOPED)
         unscoped.update({c.key_lower: ABSENT for c in statement.clauses
