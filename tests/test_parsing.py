@@ -148,3 +148,20 @@ def test_compiled_policy_lists_the_statements_for_an_action():
     assert sids(compiled.denies_for("kms:ScheduleKeyDeletion")) == ["NoDelete", "NoDecrypt"]
     assert sids(compiled.denies_for("kms:Encrypt")) == []
     assert compiled.denies_for("kms:Encrypt") is compiled.denies_for("kms:Encrypt")  # cached
+
+
+def test_identical_elements_at_one_place_share_their_node():
+    """Policies repeat elements (the console's statements, "Resource": "*"): the AST builds an
+    identical element at the same path once. Nodes are immutable, so sharing is invisible."""
+    first = parse_policy('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+                         '"Principal": {"AWS": "arn:aws:iam::111122223333:root"}, '
+                         '"Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*", '
+                         '"Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}}]}')
+    second = parse_policy('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", '
+                          '"Principal": {"AWS": "arn:aws:iam::111122223333:root"}, '
+                          '"Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*", '
+                          '"Condition": {"Bool": {"kms:GrantIsForAWSResource": true}}}]}')
+    a, b = first.statements[0], second.statements[0]
+    assert a.action is b.action and a.resource is b.resource and a.principal is b.principal
+    # a condition value that is not a string is never shared (true, 1 and 1.0 are equal keys)
+    assert a.condition[0].values == ("true",) and b.condition[0].values == (True,)

@@ -8,6 +8,7 @@ only when an error needs them, by the positioned parser in :mod:`.source`.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from ..errors import PolicySyntaxError, PolicyValidationError, json_kind
@@ -186,8 +187,7 @@ def _name_list(raw: dict, path: str, name: str, negated_name: str) -> NameList |
     else:
         return None
     where = f"{path}/{element}"
-    return NameList.build(path=where, negated=negated,
-                          values=_strings(raw[element], where, element))
+    return _name_list_node(where, negated, _strings(raw[element], where, element))
 
 
 def _principal(raw: dict, path: str) -> PrincipalElement | None:
@@ -206,7 +206,7 @@ def _principal(raw: dict, path: str) -> PrincipalElement | None:
                     f"not {json_kind(value)}", where)
     entries = tuple((kind, _strings(values, f"{where}/{kind}", f"{element} {kind}"))
                     for kind, values in value.items())
-    return PrincipalElement.build(path=where, negated=negated, wildcard=False, entries=entries)
+    return _principal_node(where, negated, entries)
 
 
 def _condition(raw: Any, path: str) -> tuple[ConditionEntry, ...]:
@@ -222,6 +222,29 @@ def _condition(raw: Any, path: str) -> tuple[ConditionEntry, ...]:
                         f"not {json_kind(block)}", where)
         for key, values in block.items():
             listed = tuple(values) if isinstance(values, list) else (values,)
-            entries.append(ConditionEntry.build(
-                path=f"{where}/{key}", operator=operator, key=key, values=listed))
+            entry = f"{where}/{key}"
+            entries.append(_condition_node(entry, operator, key, listed)
+                           if set(map(type, listed)) <= _JUST_STR else
+                           ConditionEntry.build(path=entry, operator=operator, key=key,
+                                                values=listed))
     return tuple(entries)
+
+
+# Nodes are immutable, and policies repeat elements at the same place (the console's and AWS's
+# own statements, action lists, "Resource": "*"): identical nodes are made once. (Condition
+# entries only when every value is a string: True, 1 and 1.0 are equal keys.)
+
+
+@lru_cache(maxsize=4096)
+def _name_list_node(path: str, negated: bool, values: tuple[str, ...]) -> NameList:
+    return NameList.build(path=path, negated=negated, values=values)
+
+
+@lru_cache(maxsize=4096)
+def _principal_node(path: str, negated: bool, entries: tuple) -> PrincipalElement:
+    return PrincipalElement.build(path=path, negated=negated, wildcard=False, entries=entries)
+
+
+@lru_cache(maxsize=4096)
+def _condition_node(path: str, operator: str, key: str, values: tuple) -> ConditionEntry:
+    return ConditionEntry.build(path=path, operator=operator, key=key, values=values)
