@@ -55,6 +55,8 @@ class CompiledStatement:
     problems: tuple[str, ...] = ()
     _action_hits: dict = field(default_factory=dict, compare=False, repr=False)
     _resource_hits: dict = field(default_factory=dict, compare=False, repr=False)
+    # what callers derive from the statement and keep with it (the linter's analyses)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def sid(self) -> str | None:

@@ -83,11 +83,11 @@ def kms_actions_of(doc, statement) -> frozenset[str]:
 
     Literal action names are looked up in the catalogue; patterns and NotAction go through the
     engine's matchers (:meth:`CompiledStatement.matches_action`)."""
-    return _actions(doc, statement).kms
+    return _actions(statement).kms
 
 
 class _Actions:
-    """What a statement's Action / NotAction covers, kept per document and statement."""
+    """What a statement's Action / NotAction covers (kept in the compiled statement's memo)."""
 
     __slots__ = ("kms", "everything", "covered")
 
@@ -97,15 +97,11 @@ class _Actions:
         self.covered: dict[int, tuple] = {}  # id(list of actions) -> (the list, covered ones)
 
 
-def _actions(doc, statement) -> _Actions:
-    cache = doc.cache.get("actions")
-    if cache is None:
-        cache = doc.cache["actions"] = {}
-    node = statement.node
-    found = cache.get(node.path)
+def _actions(statement) -> _Actions:
+    found = statement.memo.get(_Actions)  # (kept with the compiled statement)
     if found is None:
-        action = node.action
-        found = cache[node.path] = _Actions(
+        action = statement.node.action
+        found = statement.memo[_Actions] = _Actions(
             _kms_actions_of_list(action.values, action.negated) if action else frozenset())
     return found
 
@@ -135,20 +131,21 @@ def _kms_actions_matching(value: str) -> frozenset[str]:
 def covered(doc, statement, actions) -> tuple[str, ...]:
     """The ``actions`` (KMS permissions) the statement's Action / NotAction covers (cached per
     statement and list of actions: rules ask with the same constant lists)."""
-    facts = _actions(doc, statement)
+    facts = _actions(statement)
     if not facts.kms:
         return ()
     found = facts.covered.get(id(actions))
     if found is None or found[0] is not actions:  # (kept alive with it: its id is not reused)
-        mine = facts.kms
-        found = facts.covered[id(actions)] = (actions, tuple(filter(mine.__contains__, actions)))
+        found = (actions, tuple(filter(facts.kms.__contains__, actions)))
+        if len(facts.covered) < 64:  # rules ask with a few constant lists
+            facts.covered[id(actions)] = found
     return found[1]
 
 
 def covers_all_kms(doc, statement) -> bool:
     """Does the statement cover every KMS permission (``kms:*``, ``*``, ``kms:*`` patterns, a
     NotAction that leaves all of KMS in)?"""
-    return _actions(doc, statement).everything
+    return _actions(statement).everything
 
 
 # -- probes -------------------------------------------------------------------------------------
