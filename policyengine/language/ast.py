@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Node(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: the builders never validate, so pydantic's validators and serializers are
+    # made on first use (model_validate, model_dump) rather than when the module is imported
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     path: str = ""  # JSON path in the policy document, e.g. "Statement/0/Action"
 
