@@ -99,7 +99,7 @@ def batch(number: int, count: int) -> list[str]:
 
 def throughput(count: int = 336, rounds: int = 15) -> None:
     linter = Linter(Config())
-    warm = batch(rounds + 1, 84)  # rule modules imported, catalogues read
+    warm = batch(10_000, 84)  # rule modules imported, catalogues read (policies no batch has)
     for text in warm:
         linter.lint_text(text, "policy.json")
     findings = sum(len(linter.lint_text(t, "policy.json")) for t in warm)
