@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policyengine.language.matching import (
-    compile_action, compile_actions, compile_arn_like, compile_glob, compile_glob_runs, compile_resource)
+    compile_action, compile_actions, compile_arn_like, compile_glob, compile_glob_runs,
+    compile_resource)
 
 KEY = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 

@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from json.decoder import scanstring
+from json.scanner import make_scanner
 from typing import Any, Union
 
 from policyengine.errors import PolicySyntaxError
@@ -624,7 +625,7 @@ def parse_with_positions(text: str, file: str | None = None) -> SourceMap:
     return SourceMap(root, file=file, has_duplicates=_local.duplicates)
 
 
-_SCAN = json.scanner.make_scanner(json.JSONDecoder())  # json's C scanner: (value, end) at an offset
+_SCAN = make_scanner(json.JSONDecoder())  # json's C scanner: (value, end) from an offset
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
