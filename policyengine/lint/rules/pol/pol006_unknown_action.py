@@ -62,7 +62,8 @@ def check(doc, ctx):
 
 @lru_cache(maxsize=1024)
 def _any_problem(values: tuple[str, ...]) -> bool:
-    """(Action lists repeat between statements and policies.)"""
+    """Does a value of the Action list have a problem? (Lists repeat between statements and
+    policies.)"""
     return any(_problem(value) for value in values)
 
 
