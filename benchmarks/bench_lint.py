@@ -128,7 +128,7 @@ def throughput(count: int = 336, rounds: int = 15) -> None:
         if peer_run is not None:
             peer.append(cpu(peer_run, texts) / count)
             ratios.append(peer[-1] / lint[-1])
-    engine = min(cpu(run_engine, batch(number, count)) for number in range(3)) / count
+    engine = min(cpu(run_engine, batch(rounds + number, count)) for number in range(3)) / count
     base = min(cpu(run_json, batch(0, count)) for _ in range(3)) / count
     best = min(lint)
     sizes = [len(t) for t in batch(0, count)]
