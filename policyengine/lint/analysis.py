@@ -46,7 +46,7 @@ __all__ = [
     "principal_entries", "element_values", "key_actions", "all_kms_actions", "covers_all_kms",
     "covered", "administrators", "public_statements", "Exposure", "probe_resource",
     "is_wildcard_principal", "ABSENT", "admits", "named_allows", "compiled_statements",
-    "allows_of", "delegates", "arn_blind",
+    "allows_of", "delegates", "arn_blind", "SHORTEST_DELETION_WINDOW", "unguarded_requests",
 ]
 
 ABSENT = object()  # in Probe.known: the caller cannot make this key present
@@ -297,6 +297,19 @@ def arn_blind(doc) -> bool:
             for statement in statements for clause in statement.clauses) and not any(
             pattern.template for statement in statements for pattern in statement.resources)
     return found
+
+
+SHORTEST_DELETION_WINDOW = 7  # days, the minimum ScheduleKeyDeletion accepts
+
+
+def unguarded_requests(action: str) -> tuple[dict, ...]:
+    """The bound request keys of ``action`` made without MFA (long-term credentials, or a
+    session created without MFA) and, for kms:ScheduleKeyDeletion, with the shortest waiting
+    period: the requests that rules on unguarded key deletion ask about."""
+    window = ({"kms:schedulekeydeletionpendingwindowindays": SHORTEST_DELETION_WINDOW}
+              if action == "kms:ScheduleKeyDeletion" else {})
+    return tuple({"aws:multifactorauthpresent": mfa, "aws:multifactorauthage": ABSENT, **window}
+                 for mfa in (ABSENT, False))
 
 
 def anyone_could(statement, action: str, resource: str, fixed: Mapping[str, Any]) -> bool:

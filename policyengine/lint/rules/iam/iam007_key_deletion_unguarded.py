@@ -56,14 +56,12 @@ for deletion unintentionally).
 
 from __future__ import annotations
 
-from ...analysis import (ABSENT, allows_of, key_probe, reachable_keys, short_list,
-                         statement_allows)
+from ...analysis import (SHORTEST_DELETION_WINDOW, allows_of, key_probe, reachable_keys,
+                         short_list, statement_allows, unguarded_requests)
 from ...model import Hit
 
 ID = "IAM007"
 ACTIONS = ("kms:ScheduleKeyDeletion", "kms:DisableKey")
-SHORTEST_WINDOW = 7  # days, the minimum ScheduleKeyDeletion accepts
-_WITHOUT_MFA = (ABSENT, False)  # long-term credentials; a session created without MFA
 
 
 def check(doc, ctx):
@@ -76,22 +74,19 @@ def check(doc, ctx):
         node = statement.node
         keys = reachable_keys(statement, account)
         unguarded = [a for a in actions if any(
-            all(statement_allows(compiled, statement, _probe(compiled, key, a, mfa, state), a,
+            all(statement_allows(compiled, statement, _probe(compiled, key, request, state), a,
                                  key, resource_policy=False) for state in states)
-            for key in keys for mfa in _WITHOUT_MFA)]
+            for key in keys for request in unguarded_requests(a))]
         if unguarded:
             yield Hit(f"{statement.label} allows {short_list(unguarded)} without MFA"
-                      + (f", with a {SHORTEST_WINDOW}-day waiting period"
+                      + (f", with a {SHORTEST_DELETION_WINDOW}-day waiting period"
                          if "kms:ScheduleKeyDeletion" in unguarded else "")
                       + ", whatever the key's tags; require aws:MultiFactorAuthPresent, a "
                       "minimum kms:ScheduleKeyDeletionPendingWindowInDays or a tag on the keys "
                       "that may be deleted", node.action.path)
 
 
-def _probe(compiled, key, action, mfa, attributes):
-    request = {"aws:multifactorauthpresent": mfa, "aws:multifactorauthage": ABSENT}
-    if action == "kms:ScheduleKeyDeletion":
-        request["kms:schedulekeydeletionpendingwindowindays"] = SHORTEST_WINDOW
+def _probe(compiled, key, request, attributes):
     return key_probe((compiled,), key, attributes=attributes).fix(request)
 
 

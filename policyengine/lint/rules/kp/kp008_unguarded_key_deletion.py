@@ -60,15 +60,14 @@ period keeps it deliberate.
 
 from __future__ import annotations
 
-from ...analysis import (ABSENT, covered, covers_all_kms, entry_caller, insider_probe,
-                         is_administrator, is_external, named_allows, names_owner, owner_account,
-                         principal_entries, probe_resource, scp_blocks, statement_allows)
+from ...analysis import (SHORTEST_DELETION_WINDOW, covered, covers_all_kms, entry_caller,
+                         insider_probe, is_administrator, is_external, named_allows,
+                         names_owner, owner_account, principal_entries, probe_resource,
+                         scp_blocks, statement_allows, unguarded_requests)
 from ...model import Hit
 
 ID = "KP008"
 ACTION = "kms:ScheduleKeyDeletion"
-SHORTEST_WINDOW = 7  # days, the minimum ScheduleKeyDeletion accepts
-_WITHOUT_MFA = (ABSENT, False)  # long-term credentials; a session created without MFA
 
 
 def check(doc, ctx):
@@ -89,16 +88,14 @@ def check(doc, ctx):
                 continue  # deletion does not work across accounts (KP010)
             if not entry.wildcard and is_administrator(doc, config, entry):
                 continue
-            probes = [insider_probe(caller, config).fix({
-                "aws:multifactorauthpresent": mfa, "aws:multifactorauthage": ABSENT,
-                "kms:schedulekeydeletionpendingwindowindays": SHORTEST_WINDOW})
-                for mfa in _WITHOUT_MFA]
+            probes = [insider_probe(caller, config).fix(request)
+                      for request in unguarded_requests(ACTION)]
             if not any(statement_allows(compiled, statement, probe, ACTION, resource)
                        and not scp_blocks(world, probe, ACTION, resource) for probe in probes):
                 continue
             who = ("every principal that meets the statement's conditions" if entry.wildcard
                    else f"{entry.value}, which is not a key administrator,")
             yield Hit(f"{statement.label} lets {who} schedule this key's deletion without MFA "
-                      f"and with a {SHORTEST_WINDOW}-day waiting period; remove "
+                      f"and with a {SHORTEST_DELETION_WINDOW}-day waiting period; remove "
                       f"{ACTION} or require aws:MultiFactorAuthPresent and a minimum "
                       "kms:ScheduleKeyDeletionPendingWindowInDays", entry.json_path)
